@@ -1,0 +1,111 @@
+"""The `contractgen` command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from contractgen import __version__
+from contractgen.gen.project import project_files, stale_files, write_atomically
+from contractgen.spec.errors import SpecError
+from contractgen.spec.project import Project, load_project
+
+SPECS = click.option(
+    "--specs",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("specs"),
+    show_default=True,
+    help="Folder with one sub-folder per service (openapi.yaml, asyncapi.yaml).",
+)
+OUT = click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("generated"),
+    show_default=True,
+    help="Folder that contractgen owns and rewrites whole.",
+)
+QUIET = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+
+
+class Progress:
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.started = time.perf_counter()
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            elapsed = (time.perf_counter() - self.started) * 1000
+            click.echo(f"contractgen: {message} ({elapsed:.0f} ms)", err=True)
+
+
+def _load(specs: Path, progress: Progress) -> Project:
+    try:
+        project = load_project(specs)
+    except SpecError as error:
+        for issue in error.issues:
+            click.echo(f"error: {issue}", err=True)
+        click.echo(
+            f"contractgen: {len(error.issues)} problem(s) in the contracts; nothing was written",
+            err=True,
+        )
+        sys.exit(1)
+    except FileNotFoundError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    names = ", ".join(s.name for s in project.services)
+    progress.say(f"validated {len(project.services)} services in {specs}/: {names}")
+    return project
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="contractgen")
+def main() -> None:
+    """Generate microservices from OpenAPI 3 and AsyncAPI 3 contracts.
+
+    The contracts in specs/ are the source of truth; everything under generated/ is derived from
+    them and must never be edited by hand.
+    """
+
+
+@main.command()
+@SPECS
+@QUIET
+def validate(specs: Path, quiet: bool) -> None:
+    """Validate the contracts without writing anything."""
+    _load(specs, Progress(quiet))
+
+
+@main.command()
+@SPECS
+@OUT
+@QUIET
+def generate(specs: Path, out: Path, quiet: bool) -> None:
+    """Write OUT from SPECS: deterministic, and atomic (an error leaves OUT as it was)."""
+    progress = Progress(quiet)
+    files = project_files(_load(specs, progress))
+    progress.say(f"rendered {len(files)} files")
+    changed = stale_files(out, files)
+    write_atomically(out, files)
+    progress.say(f"wrote {out}/ ({len(changed)} changed)")
+
+
+@main.command()
+@SPECS
+@OUT
+@QUIET
+def check(specs: Path, out: Path, quiet: bool) -> None:
+    """Exit non-zero, naming each stale file, when OUT differs from what `generate` would write."""
+    progress = Progress(quiet)
+    files = project_files(_load(specs, progress))
+    stale = stale_files(out, files)
+    if stale:
+        for relative in stale:
+            click.echo(f"stale: {out / relative}", err=True)
+        click.echo(
+            f"contractgen: {len(stale)} stale file(s) in {out}/; run `make generate`", err=True
+        )
+        sys.exit(1)
+    progress.say(f"{out}/ is in sync with {specs}/ ({len(files)} files)")

@@ -1,0 +1,1 @@
+"""Runtime support imported by generated code: one copy, never pasted into services."""

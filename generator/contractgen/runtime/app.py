@@ -1,0 +1,126 @@
+"""`create_app`: a Connexion 3 app whose operations are bound to a handler object's methods.
+
+Connexion reads the packaged OpenAPI document and does routing and validation; this module only
+binds each operationId to a method of the object it is given, checked at start-up.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import connexion
+from connexion.resolver import Resolver
+
+from contractgen.runtime.security import Principal, TokenVerifier, bearer_security_map
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How one operation meets the handler interface."""
+
+    method: str
+    status: int
+    secured: bool
+    route: str
+    emits: tuple[str, ...] = ()
+
+
+class HandlerError(TypeError):
+    """The handler object does not implement the generated interface."""
+
+
+def check_handlers(handlers: object, interface: type, operations: Mapping[str, Binding]) -> None:
+    """Fail at start-up, naming each operation whose handler is missing or has the wrong shape."""
+    problems = []
+    owner = type(handlers).__name__
+    for operation_id, binding in operations.items():
+        where = f"operation {operation_id} ({binding.route}): {owner}.{binding.method}"
+        method = getattr(handlers, binding.method, None)
+        expected = inspect.signature(getattr(interface, binding.method))
+        if method is None or not callable(method):
+            problems.append(f"{where} is missing")
+        elif getattr(method, "__isabstractmethod__", False):
+            problems.append(f"{where} is not implemented")
+        elif not inspect.iscoroutinefunction(method):
+            problems.append(f"{where} must be `async def`")
+        else:
+            wanted = [name for name in expected.parameters if name != "self"]
+            actual = list(inspect.signature(method).parameters)
+            if actual != wanted:
+                problems.append(
+                    f"{where} takes ({', '.join(actual)}), the contract needs ({', '.join(wanted)})"
+                )
+    if problems:
+        raise HandlerError("handlers do not match the contract:\n  " + "\n  ".join(problems))
+
+
+def _endpoint(
+    method: Callable[..., Awaitable[Any]], binding: Binding
+) -> Callable[..., Awaitable[Any]]:
+    """Wrap a handler method: the token's principal in, the documented success status out."""
+    status = binding.status
+
+    async def endpoint(**kwargs: Any) -> Any:
+        if binding.secured:
+            kwargs["principal"] = kwargs.pop("token_info")
+        result = await method(**kwargs)
+        return (connexion.NoContent, status) if result is None else (result, status)
+
+    parameters = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for name, p in inspect.signature(method).parameters.items()
+        if name != "principal"
+    ]
+    if binding.secured:
+        parameters.append(inspect.Parameter("token_info", inspect.Parameter.KEYWORD_ONLY))
+    # Connexion passes only the arguments a function declares: declare the handler's own.
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    endpoint.__name__ = binding.method
+    return endpoint
+
+
+class _HandlerResolver(Resolver):
+    def __init__(self, endpoints: Mapping[str, Callable[..., Any]]) -> None:
+        super().__init__()
+        self._endpoints = endpoints
+
+    def resolve_function_from_operation_id(self, operation_id: str) -> Callable[..., Any]:
+        return self._endpoints[operation_id]
+
+
+def create_app(
+    *,
+    spec: Path,
+    handlers: object,
+    interface: type,
+    operations: Mapping[str, Binding],
+    verify_token: TokenVerifier | None = None,
+    validate_responses: bool = False,
+    swagger_ui: bool = True,
+) -> connexion.AsyncApp:
+    check_handlers(handlers, interface, operations)
+    endpoints = {
+        operation_id: _endpoint(getattr(handlers, binding.method), binding)
+        for operation_id, binding in operations.items()
+    }
+    app = connexion.AsyncApp(
+        interface.__module__,
+        specification_dir=spec.parent,
+        security_map=bearer_security_map(verify_token),
+        swagger_ui_options=connexion.options.SwaggerUIOptions(swagger_ui=swagger_ui),
+    )
+    app.add_api(
+        spec.name,
+        resolver=_HandlerResolver(endpoints),
+        strict_validation=True,
+        validate_responses=validate_responses,
+        pythonic_params=True,
+    )
+    return app
+
+
+__all__ = ["Binding", "HandlerError", "Principal", "check_handlers", "create_app"]

@@ -1,0 +1,92 @@
+"""Dispatching received events to the generated consumer interface's methods."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from contractgen.runtime.avro import Event
+
+
+@dataclass(frozen=True)
+class EventMeta:
+    """What travels beside the payload: Debezium's outbox headers and the Kafka position."""
+
+    event_id: uuid.UUID
+    event_type: str
+    topic: str
+    key: str
+    partition: int = 0
+    offset: int = 0
+    schema_id: str | None = None
+    traceparent: str | None = None
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic: str
+    event_type: type[Event]
+    method: str
+
+
+class UndecodableEvent(ValueError):
+    """A message that does not match any contract this consumer knows; it goes to the dead letters."""
+
+
+Handler = Callable[[Event, EventMeta], Awaitable[None]]
+
+
+class Dispatcher:
+    """Maps (topic, event type) to the decoder and the handler method, checked at start-up."""
+
+    def __init__(self, handlers: object, subscriptions: Sequence[Subscription]) -> None:
+        problems = []
+        self._routes: dict[tuple[str, str], tuple[type[Event], Handler]] = {}
+        for sub in subscriptions:
+            method = getattr(handlers, sub.method, None)
+            where = (
+                f"{sub.event_type.__name__} on {sub.topic}: {type(handlers).__name__}.{sub.method}"
+            )
+            if method is None or getattr(method, "__isabstractmethod__", False):
+                problems.append(f"{where} is not implemented")
+            elif not inspect.iscoroutinefunction(method):
+                problems.append(f"{where} must be `async def`")
+            else:
+                self._routes[(sub.topic, sub.event_type.event_type())] = (sub.event_type, method)
+        if problems:
+            raise TypeError(
+                "consumer handlers do not match the contract:\n  " + "\n  ".join(problems)
+            )
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(sorted({topic for topic, _ in self._routes}))
+
+    def decode(
+        self, topic: str, event_type: str | None, payload: bytes | None
+    ) -> tuple[Event, Handler]:
+        route = self._routes.get((topic, event_type or ""))
+        if route is None:
+            raise UndecodableEvent(f"no contract for event type {event_type!r} on topic {topic!r}")
+        if payload is None:
+            raise UndecodableEvent("the message has no payload")
+        cls, handler = route
+        try:
+            return cls.from_avro(payload), handler
+        except Exception as error:  # fastavro raises many types on corrupt input
+            raise UndecodableEvent(
+                f"payload does not decode as {cls.__name__}: {error!r}"
+            ) from error
+
+    async def dispatch(self, event: Event, handler: Handler, meta: EventMeta) -> None:
+        await handler(event, meta)
+
+
+def headers_dict(headers: Sequence[tuple[str, bytes | None]] | None) -> Mapping[str, str]:
+    return {
+        key: value.decode("utf-8", "replace") for key, value in headers or () if value is not None
+    }

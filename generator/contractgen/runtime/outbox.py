@@ -1,0 +1,69 @@
+"""The transactional outbox: the table Debezium's Outbox Event Router reads, and the insert that fills it.
+
+Columns `id`, `aggregatetype`, `aggregateid`, `type` and `payload` are the router's defaults;
+`aggregatetype` holds the channel address so the router sends each row to its AsyncAPI topic.
+`schema_id`, `traceparent` and `occurred_at` travel as Kafka headers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import Column, DateTime, Insert, LargeBinary, MetaData, String, Table, Uuid, insert
+
+from contractgen.runtime.avro import Event
+from contractgen.runtime.tracing import current_traceparent
+
+OUTBOX_TABLE = "outbox"
+E = TypeVar("E", bound=Event)
+
+
+def outbox_table(metadata: MetaData, name: str = OUTBOX_TABLE, schema: str | None = None) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Uuid(), primary_key=True),
+        Column("aggregatetype", String(255), nullable=False),
+        Column("aggregateid", String(255), nullable=False),
+        Column("type", String(255), nullable=False),
+        Column("payload", LargeBinary(), nullable=False),
+        Column("schema_id", String(255), nullable=False),
+        Column("traceparent", String(55), nullable=True),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        schema=schema,
+    )
+
+
+def outbox_insert(
+    table: Table,
+    event: Event,
+    *,
+    event_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
+) -> Insert:
+    """One INSERT per event, to run in the caller's transaction (never a multi-row insert:
+    rows sharing one LSN can be skipped by Debezium 3.6.1 after a restart)."""
+    return insert(table).values(
+        id=event_id or uuid.uuid4(),
+        aggregatetype=event.__topic__,
+        aggregateid=event.aggregate_id(),
+        type=event.event_type(),
+        payload=event.to_avro(),
+        schema_id=event.avro_schema().schema_id,
+        traceparent=current_traceparent(),
+        occurred_at=occurred_at or datetime.now(UTC),
+    )
+
+
+class Outbox(Generic[E]):
+    """A service's outbox table; generated subclasses fix the event type `E`."""
+
+    def __init__(
+        self, metadata: MetaData, name: str = OUTBOX_TABLE, schema: str | None = None
+    ) -> None:
+        self.table = outbox_table(metadata, name, schema)
+
+    def insert(self, event: E, *, event_id: uuid.UUID | None = None) -> Insert:
+        return outbox_insert(self.table, event, event_id=event_id)

@@ -1,0 +1,1 @@
+"""Loading and validating contracts into small typed objects (parse first, then generate)."""

@@ -1,0 +1,146 @@
+"""YAML documents and `$ref` resolution across files, keeping every node's location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from contractgen.spec.errors import Location, SpecError, SpecIssue, escape_token, unescape_token
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Node:
+    """A resolved value together with the file and JSON pointer it was found at."""
+
+    __slots__ = ("path", "pointer", "value", "where")
+
+    def __init__(self, path: Path, pointer: str, value: Any, where: Location) -> None:
+        self.path = path
+        self.pointer = pointer
+        self.value = value
+        self.where = where
+
+
+class Documents:
+    """Loads spec files once and resolves `$ref`s (local and relative-file) between them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._cache: dict[Path, Any] = {}
+
+    def display(self, path: Path) -> str:
+        path = path.resolve()
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def location(self, path: Path, pointer: str = "") -> Location:
+        return Location(self.display(path), pointer)
+
+    def load(self, path: Path) -> Any:
+        path = path.resolve()
+        if path not in self._cache:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as error:
+                raise SpecError.at(self.location(path), f"cannot read: {error.strerror}") from None
+            try:
+                self._cache[path] = yaml.load(text, Loader=_Loader)
+            except yaml.YAMLError as error:
+                raise SpecError.at(self.location(path), f"not valid YAML: {error}") from None
+        return self._cache[path]
+
+    def root_node(self, path: Path) -> Node:
+        path = path.resolve()
+        return Node(path, "", self.load(path), self.location(path))
+
+    def walk(self, path: Path, pointer: str, at: Location) -> Node:
+        """The node at `pointer` in `path`, following `$ref`s met on the way."""
+        node = self.root_node(path)
+        for token in filter(None, pointer.split("/")):
+            node = self.deref(node)
+            key: str | int = unescape_token(token)
+            value = node.value
+            if isinstance(value, list) and isinstance(key, str) and key.isdigit():
+                key = int(key)
+                found = key < len(value)
+            else:
+                found = isinstance(value, dict) and key in value
+            if not found:
+                target = f"{self.display(path)}#{pointer}"
+                raise SpecError.at(at, f"$ref target {target} does not exist")
+            child_pointer = f"{node.pointer}/{escape_token(key)}"
+            node = Node(
+                node.path, child_pointer, value[key], self.location(node.path, child_pointer)
+            )
+        return node
+
+    def resolve_ref(self, node: Node) -> Node:
+        """Follow the `$ref` of `node` (which must be a reference object) one step."""
+        ref = node.value["$ref"]
+        at = node.where.child("$ref")
+        if not isinstance(ref, str):
+            raise SpecError.at(at, "$ref must be a string")
+        file_part, _, pointer = ref.partition("#")
+        if pointer and not pointer.startswith("/"):
+            raise SpecError.at(at, f"$ref {ref!r}: the fragment must be a JSON pointer")
+        target = (node.path.parent / file_part).resolve() if file_part else node.path
+        if file_part and not target.is_file():
+            raise SpecError.at(at, f"$ref {ref!r}: file {self.display(target)} does not exist")
+        return self.walk(target, pointer, at)
+
+    def deref(self, node: Node) -> Node:
+        """Follow a chain of references to the value they finally name."""
+        seen: set[tuple[Path, str]] = set()
+        while is_ref(node.value):
+            if (node.path, node.pointer) in seen:
+                raise SpecError.at(node.where, "$ref cycle")
+            seen.add((node.path, node.pointer))
+            node = self.resolve_ref(node)
+        return node
+
+    def check_refs(self, path: Path) -> list[SpecIssue]:
+        """Every `$ref` anywhere in the file resolves."""
+        issues: list[SpecIssue] = []
+        root = self.root_node(path)
+        for node in iter_refs(root, self):
+            try:
+                self.resolve_ref(node)
+            except SpecError as error:
+                issues.extend(error.issues)
+        return issues
+
+
+def is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and "$ref" in value
+
+
+def child(docs: Documents, node: Node, key: str | int) -> Node:
+    """`node[key]` as a Node (no dereferencing)."""
+    pointer = f"{node.pointer}/{escape_token(key)}"
+    return Node(node.path, pointer, node.value[key], docs.location(node.path, pointer))
+
+
+def items(docs: Documents, node: Node) -> Iterator[tuple[str, Node]]:
+    """The entries of a mapping node, each dereferenced, in document order."""
+    value = node.value if isinstance(node.value, dict) else {}
+    for key in value:
+        yield str(key), docs.deref(child(docs, node, key))
+
+
+def iter_refs(node: Node, docs: Documents) -> Iterator[Node]:
+    value = node.value
+    if isinstance(value, dict):
+        if "$ref" in value:
+            yield node
+            return
+        for key in value:
+            yield from iter_refs(child(docs, node, key), docs)
+    elif isinstance(value, list):
+        for index in range(len(value)):
+            yield from iter_refs(child(docs, node, index), docs)

@@ -1,0 +1,186 @@
+"""A private PostgreSQL cluster (initdb/pg_ctl) with logical WAL, under a folder of our own."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVER_USER = "postgres"  # initdb refuses to run as root; as root we run the server as this user
+
+
+class PostgresError(RuntimeError):
+    pass
+
+
+def find_bindir() -> Path:
+    """The PostgreSQL server binaries: $PG_BINDIR, else the newest /usr/lib/postgresql/*/bin."""
+    override = os.environ.get("PG_BINDIR")
+    candidates = [Path(override)] if override else []
+    candidates += sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True
+    )
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    for candidate in candidates:
+        if (candidate / "initdb").is_file() and (candidate / "pg_ctl").is_file():
+            return candidate
+    raise PostgresError(
+        "PostgreSQL server binaries not found: install them (`apt-get install -y postgresql`) or set PG_BINDIR"
+    )
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass
+class PostgresCluster:
+    data_dir: Path
+    port: int
+    host: str = "127.0.0.1"
+    user: str = "postgres"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir.parent / f"{self.data_dir.name}.log"
+
+    def url(self, database: str, driver: str = "postgresql+psycopg") -> str:
+        return f"{driver}://{self.user}@{self.host}:{self.port}/{database}"
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [str(find_bindir() / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", SERVER_USER, "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+        if check and result.returncode != 0:
+            raise PostgresError(
+                f"{args[0]} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+            )
+        return result
+
+    def initialized(self) -> bool:
+        return (self.data_dir / "PG_VERSION").is_file()
+
+    def init(self) -> None:
+        if self.initialized():
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._own(self.data_dir.parent)
+        self._own(self.data_dir)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            self.user,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        settings = {
+            "listen_addresses": f"'{self.host}'",
+            "port": str(self.port),
+            "unix_socket_directories": f"'{self.data_dir}'",
+            "wal_level": "logical",
+            "max_wal_senders": "10",
+            "max_replication_slots": "10",
+            "max_connections": "200",
+            "fsync": "off",  # a throwaway local cluster: durability across OS crashes is not needed
+            "synchronous_commit": "off",
+            "full_page_writes": "off",
+        }
+        with (self.data_dir / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
+            conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
+        with (self.data_dir / "pg_hba.conf").open("a", encoding="utf-8") as hba:
+            hba.write(f"host replication all {self.host}/32 trust\n")
+
+    def running(self) -> bool:
+        return self._run("pg_ctl", "status", "-D", str(self.data_dir), check=False).returncode == 0
+
+    def start(self, timeout: float = 30.0) -> None:
+        self.init()
+        if self.running():
+            return
+        if not port_is_free(self.port, self.host):
+            raise PostgresError(
+                f"port {self.port} on {self.host} is taken: PostgreSQL cannot start there"
+            )
+        self.log_file.touch()
+        self._own(self.log_file)
+        self._run(
+            "pg_ctl",
+            "start",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-w",
+            "-t",
+            str(int(timeout)),
+        )
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (
+                self._run(
+                    "pg_isready", "-h", self.host, "-p", str(self.port), check=False
+                ).returncode
+                == 0
+            ):
+                return
+            time.sleep(0.1)
+        raise PostgresError(
+            f"PostgreSQL did not become ready in {timeout:.0f} s; see {self.log_file}"
+        )
+
+    def stop(self) -> None:
+        if self.initialized() and self.running():
+            self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w")
+
+    def create_database(self, name: str) -> None:
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+        if exists.strip() != "1":
+            self.psql(f'CREATE DATABASE "{name}"')
+
+    def drop_database(self, name: str) -> None:
+        self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        result = self._run(
+            "psql",
+            "-h",
+            self.host,
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-tA",
+            "-c",
+            sql,
+        )
+        return result.stdout
+
+    def _own(self, path: Path) -> None:
+        if os.geteuid() == 0:
+            entry = pwd.getpwnam(SERVER_USER)
+            os.chown(path, entry.pw_uid, entry.pw_gid)
