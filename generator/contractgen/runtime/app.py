@@ -15,7 +15,7 @@ from typing import Any
 import connexion
 from connexion.resolver import Resolver
 
-from contractgen.runtime.security import Principal, TokenVerifier, bearer_security_map
+from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class Binding:
     secured: bool
     route: str
     emits: tuple[str, ...] = ()
+
+
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class HandlerError(TypeError):
@@ -66,9 +69,12 @@ def _endpoint(
 
     async def endpoint(**kwargs: Any) -> Any:
         if binding.secured:
-            kwargs["principal"] = kwargs.pop("token_info")
+            kwargs["principal"] = kwargs.pop("token_info")[PRINCIPAL]
         result = await method(**kwargs)
-        return (connexion.NoContent, status) if result is None else (result, status)
+        if result is None:
+            return connexion.NoContent, status
+        # The spec also documents problem+json responses: name the success media type.
+        return result, status, JSON_HEADERS
 
     parameters = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)

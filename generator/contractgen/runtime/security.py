@@ -21,6 +21,7 @@ class Principal:
         return organization_id in self.organizations
 
 
+PRINCIPAL = "principal"
 TokenVerifier = Callable[[str], Principal | None]
 """Returns the principal of a valid token, or None (Connexion answers 401)."""
 
@@ -33,8 +34,13 @@ def bearer_security_map(verify: TokenVerifier | None) -> dict[str, type[BearerSe
     """A Connexion security map whose `bearer` scheme calls `verify` (denying all without one)."""
     function = verify or _deny_all
 
+    def token_info(token: str) -> dict[str, Any] | None:
+        # Connexion wants a mapping with `sub`; the principal rides along for the handler.
+        principal = function(token)
+        return None if principal is None else {"sub": principal.subject, PRINCIPAL: principal}
+
     class _Bearer(BearerSecurityHandler):
-        def _resolve_func(self, security_scheme: Any) -> TokenVerifier:
-            return function
+        def _resolve_func(self, security_scheme: Any) -> Callable[[str], dict[str, Any] | None]:
+            return token_info
 
     return {"bearer": _Bearer}

@@ -1,0 +1,73 @@
+"""Engines and the unit of work: one transaction holds a change and the events it publishes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Generic, Self, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from contractgen.runtime.avro import Event
+from contractgen.runtime.outbox import Outbox
+
+E = TypeVar("E", bound=Event)
+
+
+def create_engine(url: str, **options: Any) -> AsyncEngine:
+    """An async engine with pool settings that suit a small service; options override them."""
+    settings: dict[str, Any] = {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": False}
+    settings.update(options)
+    return create_async_engine(url, **settings)
+
+
+async def database_ready(engine: AsyncEngine) -> bool:
+    """True when the database answers a trivial query (for /readyz)."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        return False
+    return True
+
+
+class UnitOfWork(Generic[E]):
+    """`async with uow:` opens a transaction; `publish` writes events into it; leaving the block
+    commits, an exception rolls everything back (the change and its events alike)."""
+
+    def __init__(self, engine: AsyncEngine, outbox: Outbox[E]) -> None:
+        self._engine = engine
+        self._outbox = outbox
+        self._connection: AsyncConnection | None = None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use `async with uow:`")
+        return self._connection
+
+    async def publish(self, event: E) -> None:
+        await self.connection.execute(self._outbox.insert(event))
+
+    async def __aenter__(self) -> Self:
+        self._connection = await self._engine.connect()
+        await self._connection.begin()
+        return self
+
+    async def __aexit__(self, kind: object, error: object, traceback: object) -> None:
+        connection, self._connection = self.connection, None
+        try:
+            if error is None:
+                await connection.commit()
+            else:
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+
+@asynccontextmanager
+async def read_only(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for queries that change nothing."""
+    async with engine.connect() as connection:
+        yield connection

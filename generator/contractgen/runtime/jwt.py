@@ -1,0 +1,104 @@
+"""Bearer JWTs: verification from configuration, and minting local tokens.
+
+Claims: `sub` (the caller), `orgs` (ids of the organizations the caller belongs to), `exp`,
+`iss` and `aud`. Locally a shared secret signs them (HS256); in production the issuer's public
+keys verify them (RS256/ES256) and no secret is known to the services.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import jwt as pyjwt
+
+from contractgen.runtime.security import Principal
+
+ISSUER = "microservicesapp"
+AUDIENCE = "microservicesapp"
+LOCAL_SECRET = "local-development-secret-change-me"
+
+
+@dataclass(frozen=True)
+class JwtSettings:
+    secret: str | None = None
+    public_keys: tuple[str, ...] = ()
+    issuer: str = ISSUER
+    audience: str = AUDIENCE
+    leeway_seconds: int = 5
+
+    @classmethod
+    def from_env(cls, prefix: str = "JWT_") -> JwtSettings:
+        """`JWT_SECRET` (HS256) or `JWT_PUBLIC_KEYS` (PEM keys separated by blank lines)."""
+        keys_text = os.environ.get(f"{prefix}PUBLIC_KEYS", "")
+        keys = tuple(
+            block.strip() + "\n-----END PUBLIC KEY-----"
+            for block in keys_text.split("-----END PUBLIC KEY-----")
+            if block.strip()
+        )
+        secret = os.environ.get(f"{prefix}SECRET") or (None if keys else LOCAL_SECRET)
+        return cls(
+            secret=secret,
+            public_keys=keys,
+            issuer=os.environ.get(f"{prefix}ISSUER", ISSUER),
+            audience=os.environ.get(f"{prefix}AUDIENCE", AUDIENCE),
+        )
+
+
+class JwtVerifier:
+    """Token in, `Principal` out; None for an expired, malformed or wrongly signed token."""
+
+    def __init__(self, settings: JwtSettings) -> None:
+        if not settings.secret and not settings.public_keys:
+            raise ValueError("JWT verification needs a secret or public keys")
+        self._settings = settings
+        self._keys: list[tuple[str, list[str]]] = [
+            (key, ["RS256", "ES256"]) for key in settings.public_keys
+        ]
+        if settings.secret:
+            self._keys.append((settings.secret, ["HS256"]))
+
+    def __call__(self, token: str) -> Principal | None:
+        for key, algorithms in self._keys:
+            try:
+                claims = pyjwt.decode(
+                    token,
+                    key,
+                    algorithms=algorithms,
+                    audience=self._settings.audience,
+                    issuer=self._settings.issuer,
+                    leeway=self._settings.leeway_seconds,
+                    options={"require": ["exp", "sub", "iss", "aud"]},
+                )
+            except pyjwt.InvalidTokenError:
+                continue
+            organizations = claims.get("orgs", [])
+            if not isinstance(organizations, list) or not all(
+                isinstance(org, int) and not isinstance(org, bool) for org in organizations
+            ):
+                return None
+            return Principal(str(claims["sub"]), frozenset(organizations), claims)
+        return None
+
+
+def mint_token(
+    subject: str,
+    organizations: list[int],
+    *,
+    secret: str = LOCAL_SECRET,
+    ttl_seconds: int = 3600,
+    issuer: str = ISSUER,
+    audience: str = AUDIENCE,
+) -> str:
+    """An HS256 token for local use and tests."""
+    now = int(time.time())
+    claims = {
+        "sub": subject,
+        "orgs": sorted(set(organizations)),
+        "iat": now,
+        "exp": now + ttl_seconds,
+        "iss": issuer,
+        "aud": audience,
+    }
+    return pyjwt.encode(claims, secret, algorithm="HS256")
