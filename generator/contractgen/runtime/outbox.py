@@ -12,11 +12,14 @@ from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import Column, DateTime, Insert, LargeBinary, MetaData, String, Table, Uuid, insert
+from sqlalchemy.dialects import mssql
 
 from contractgen.runtime.avro import Event
 from contractgen.runtime.tracing import current_traceparent
 
 OUTBOX_TABLE = "outbox"
+# bytea on PostgreSQL; VARBINARY(max) on SQL Server (LargeBinary alone means the deprecated IMAGE).
+PAYLOAD = LargeBinary().with_variant(mssql.VARBINARY("max"), "mssql")
 E = TypeVar("E", bound=Event)
 
 
@@ -28,7 +31,7 @@ def outbox_table(metadata: MetaData, name: str = OUTBOX_TABLE, schema: str | Non
         Column("aggregatetype", String(255), nullable=False),
         Column("aggregateid", String(255), nullable=False),
         Column("type", String(255), nullable=False),
-        Column("payload", LargeBinary(), nullable=False),
+        Column("payload", PAYLOAD, nullable=False),
         Column("schema_id", String(255), nullable=False),
         Column("traceparent", String(55), nullable=True),
         Column("occurred_at", DateTime(timezone=True), nullable=False),

@@ -131,14 +131,30 @@ def load_asyncapi(docs: Documents, path: Path) -> AsyncApiSpec:
 def _schema_issues(root: Node) -> list[SpecIssue]:
     issues = []
     for error in _validator().iter_errors(root.value):
-        best = jsonschema.exceptions.best_match(error.context) if error.context else error
-        path = (
-            [*error.absolute_path, *best.relative_path]
-            if best is not error
-            else error.absolute_path
-        )
-        issues.append(SpecIssue(root.where.child(*path), f"AsyncAPI 3.0.0 schema: {best.message}"))
+        best = _most_telling(error)
+        where = root.where.child(*best.absolute_path)
+        issues.append(SpecIssue(where, f"AsyncAPI 3.0.0 schema: {best.message}"))
     return issues
+
+
+def _most_telling(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """The deepest sub-error of a oneOf/anyOf, skipping the 'or a Reference Object' branch,
+    whose "'$ref' is a required property" says nothing about what is actually wrong."""
+    context = [e for e in error.context or [] if not _is_reference_branch(e)]
+    if not context:
+        return error
+    best = jsonschema.exceptions.best_match(context, key=_relevance)
+    return _most_telling(best) if best is not None else error
+
+
+def _is_reference_branch(error: jsonschema.ValidationError) -> bool:
+    return error.validator == "required" and "'$ref'" in error.message
+
+
+def _relevance(error: jsonschema.ValidationError) -> tuple[int, int]:
+    # Deeper errors point closer to the mistake; among equals prefer enum/const/type ones.
+    specific = error.validator in ("enum", "const", "type", "pattern", "additionalProperties")
+    return (len(error.absolute_path), int(specific))
 
 
 def _channel(

@@ -79,26 +79,26 @@ def load_openapi(docs: Documents, path: Path) -> OpenApiSpec:
 
 
 def _validate(docs: Documents, root: Node) -> list[SpecIssue]:
+    """References first (the validator cannot report a broken one), then the OpenAPI schema."""
+    issues = [
+        SpecIssue(
+            ref.where.child("$ref"), "OpenAPI documents use local $refs only (#/components/...)"
+        )
+        for ref in iter_refs(root, docs)
+        if not str(ref.value["$ref"]).startswith("#")
+    ]
+    issues = issues or docs.check_refs(root.path)
+    if issues:
+        return issues
     document = root.value
     version = str(document.get("openapi", ""))
     validator_class = (
         OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     )
-    issues = [
+    return [
         SpecIssue(root.where.child(*error.absolute_path), error.message)
         for error in validator_class(document).iter_errors()
     ]
-    for ref in iter_refs(root, docs):
-        if not str(ref.value["$ref"]).startswith("#"):
-            issues.append(
-                SpecIssue(
-                    ref.where.child("$ref"),
-                    "OpenAPI documents use local $refs only (#/components/...)",
-                )
-            )
-    if not issues:
-        issues.extend(docs.check_refs(root.path))
-    return issues
 
 
 def _operations(docs: Documents, root: Node) -> list[Operation]:
