@@ -19,7 +19,7 @@ from contractgen.runtime.tracing import current_traceparent
 
 OUTBOX_TABLE = "outbox"
 # bytea on PostgreSQL; VARBINARY(max) on SQL Server (LargeBinary alone means the deprecated IMAGE).
-PAYLOAD = LargeBinary().with_variant(mssql.VARBINARY("max"), "mssql")
+PAYLOAD = LargeBinary().with_variant(mssql.VARBINARY("max"), "mssql")  # type: ignore[no-untyped-call]
 E = TypeVar("E", bound=Event)
 
 
