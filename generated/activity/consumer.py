@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import abc
 
-from contractgen.runtime.consumer import EventMeta, Subscription
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contractgen.runtime.consumer import Dispatcher, EventMeta, Subscription
+from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer
 from generated.idea.events import IdeaCreated, IdeaDeleted, IdeaUpdated
 from generated.organization.events import (
     DepartmentCreated,
@@ -84,3 +88,14 @@ TOPICS: tuple[str, ...] = (
     "microservicesapp.idea.events",
     "microservicesapp.organization.events",
 )
+
+
+def create_consumer(
+    handlers: ActivityConsumerHandlers,
+    *,
+    settings: ConsumerSettings,
+    engine: AsyncEngine,
+    inbox: Table,
+) -> EventConsumer:
+    """A consumer of every subscribed topic, applying each event once through `handlers`."""
+    return EventConsumer(settings, Dispatcher(handlers, SUBSCRIPTIONS), engine, inbox)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contractgen.runtime.avro import Event
 
@@ -24,6 +26,9 @@ class EventMeta:
     schema_id: str | None = None
     traceparent: str | None = None
     occurred_at: datetime | None = None
+    connection: AsyncConnection | None = field(default=None, compare=False, repr=False)
+    """The transaction the consumer opened for this event: write through it, and the writes,
+    the inbox record and (after commit) the Kafka offset stand or fall together."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,13 @@ class Dispatcher:
         await handler(event, meta)
 
 
-def headers_dict(headers: Sequence[tuple[str, bytes | None]] | None) -> Mapping[str, str]:
+def headers_dict(
+    headers: Mapping[str, str | bytes | None] | Sequence[tuple[str, str | bytes | None]] | None,
+) -> Mapping[str, str]:
+    """Kafka headers as text; the last value wins for a repeated key."""
+    pairs = headers.items() if isinstance(headers, Mapping) else headers or ()
     return {
-        key: value.decode("utf-8", "replace") for key, value in headers or () if value is not None
+        key: value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        for key, value in pairs
+        if value is not None
     }

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import abc
 
-from contractgen.runtime.consumer import EventMeta, Subscription
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contractgen.runtime.consumer import Dispatcher, EventMeta, Subscription
+from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer
 from generated.widget.events import WidgetCreated
 
 
@@ -23,3 +27,14 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
 )
 
 TOPICS: tuple[str, ...] = ("demo.widget.events",)
+
+
+def create_consumer(
+    handlers: WatcherConsumerHandlers,
+    *,
+    settings: ConsumerSettings,
+    engine: AsyncEngine,
+    inbox: Table,
+) -> EventConsumer:
+    """A consumer of every subscribed topic, applying each event once through `handlers`."""
+    return EventConsumer(settings, Dispatcher(handlers, SUBSCRIPTIONS), engine, inbox)

@@ -1,0 +1,35 @@
+"""The consumer's inbox: event ids already applied, recorded in the handler's own transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+INBOX_TABLE = "inbox"
+
+
+def inbox_table(metadata: MetaData, name: str = INBOX_TABLE) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("event_id", Uuid(), primary_key=True),
+        Column("topic", String(255), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+async def record_once(
+    connection: AsyncConnection, table: Table, event_id: uuid.UUID, topic: str
+) -> bool:
+    """True the first time an event id is recorded; False for a redelivery (apply nothing)."""
+    statement = (
+        insert(table)
+        .values(event_id=event_id, topic=topic, received_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+    result = await connection.execute(statement)
+    return bool(result.rowcount)

@@ -1,0 +1,188 @@
+"""The consumer loop: Kafka in, contract-checked events to the handlers, exactly-once effects.
+
+Per batch: decode every message (undecodable ones go to `<topic>.dlq` with the reason in
+headers), apply the rest in ONE database transaction that also records each event id in the
+inbox (a redelivered event is skipped), commit, and only then commit the Kafka offsets. A
+handler or database failure rolls the batch back and retries it after a pause: nothing is
+skipped, nothing is applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from confluent_kafka import Consumer, Message, Producer, TopicPartition
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contractgen.runtime.avro import Event
+from contractgen.runtime.consumer import (
+    Dispatcher,
+    EventMeta,
+    Handler,
+    UndecodableEvent,
+    headers_dict,
+)
+from contractgen.runtime.inbox import record_once
+
+log = logging.getLogger("contractgen.consumer")
+DLQ_SUFFIX = ".dlq"
+
+
+@dataclass(frozen=True)
+class ConsumerSettings:
+    bootstrap_servers: str
+    group_id: str
+    batch_size: int = 500
+    poll_timeout: float = 0.05
+    retry_pause: float = 1.0
+
+
+@dataclass(frozen=True)
+class Decoded:
+    message: Message
+    event: Event
+    handler: Handler
+    meta: EventMeta
+
+
+def meta_for(message: Message) -> EventMeta:
+    headers = headers_dict(message.headers())
+    occurred = headers.get("occurredAt")
+    key = message.key()
+    try:
+        event_id = uuid.UUID(headers["id"].strip('"'))
+    except (KeyError, ValueError) as error:
+        raise UndecodableEvent(f"missing or invalid `id` header: {error!r}") from error
+    return EventMeta(
+        event_id=event_id,
+        event_type=headers.get("eventType", ""),
+        topic=str(message.topic()),
+        key=key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key or ""),
+        partition=int(message.partition() or 0),
+        offset=int(message.offset() or 0),
+        schema_id=headers.get("schemaId"),
+        traceparent=headers.get("traceparent"),
+        occurred_at=datetime.fromisoformat(occurred) if occurred else None,
+    )
+
+
+class EventConsumer:
+    def __init__(
+        self, settings: ConsumerSettings, dispatcher: Dispatcher, engine: AsyncEngine, inbox: Table
+    ) -> None:
+        self._settings = settings
+        self._dispatcher = dispatcher
+        self._engine = engine
+        self._inbox = inbox
+        self._stopping = asyncio.Event()
+        common = {"bootstrap.servers": settings.bootstrap_servers}
+        self._consumer = Consumer(
+            {
+                **common,
+                "group.id": settings.group_id,
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "fetch.wait.max.ms": 20,
+            }
+        )
+        self._producer = Producer({**common, "linger.ms": 0, "enable.idempotence": True})
+        self.applied = 0
+        self.dead_lettered = 0
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Consume until `stop()` (or SIGTERM/SIGINT when run in the main thread)."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            # Outside the main thread there are no signal handlers: the caller stops us.
+            with contextlib.suppress(RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.stop)
+        self._consumer.subscribe(list(self._dispatcher.topics))
+        log.info("consuming", extra={"topics": self._dispatcher.topics})
+        try:
+            while not self._stopping.is_set():
+                messages = await asyncio.to_thread(
+                    self._consumer.consume, self._settings.batch_size, self._settings.poll_timeout
+                )
+                if messages:
+                    await self._handle_batch(messages)
+        finally:
+            self._producer.flush(10)
+            self._consumer.close()
+            log.info(
+                "stopped", extra={"applied": self.applied, "dead_lettered": self.dead_lettered}
+            )
+
+    async def _handle_batch(self, messages: Sequence[Message]) -> None:
+        decoded: list[Decoded] = []
+        for message in messages:
+            if message.error():
+                log.warning("kafka error", extra={"error": str(message.error())})
+                continue
+            try:
+                meta = meta_for(message)
+                event, handler = self._dispatcher.decode(
+                    meta.topic, meta.event_type, message.value()
+                )
+            except UndecodableEvent as reason:
+                self._dead_letter(message, str(reason))
+                continue
+            decoded.append(Decoded(message, event, handler, meta))
+        while not self._stopping.is_set():
+            try:
+                await self._apply(decoded)
+                break
+            except Exception:
+                log.exception("applying a batch failed; retrying it")
+                await asyncio.sleep(self._settings.retry_pause)
+        else:
+            return  # stopping: the uncommitted batch is redelivered to the next consumer
+        self._producer.flush(10)
+        self._commit(messages)
+
+    async def _apply(self, batch: Sequence[Decoded]) -> None:
+        async with self._engine.begin() as connection:
+            for item in batch:
+                if await record_once(connection, self._inbox, item.meta.event_id, item.meta.topic):
+                    await item.handler(item.event, replace(item.meta, connection=connection))
+                    self.applied += 1
+
+    def _dead_letter(self, message: Message, reason: str) -> None:
+        headers = [
+            *(message.headers() or []),
+            ("dlq.reason", reason.encode()),
+            ("dlq.topic", str(message.topic()).encode()),
+            ("dlq.partition", str(message.partition()).encode()),
+            ("dlq.offset", str(message.offset()).encode()),
+        ]
+        self._producer.produce(
+            f"{message.topic()}{DLQ_SUFFIX}",
+            value=message.value(),
+            key=message.key(),
+            headers=headers,
+        )
+        self.dead_lettered += 1
+        log.warning(
+            "dead-lettered",
+            extra={"topic": message.topic(), "offset": message.offset(), "reason": reason},
+        )
+
+    def _commit(self, messages: Sequence[Message]) -> None:
+        latest: dict[tuple[str, int], int] = {}
+        for message in messages:
+            if not message.error():
+                position = (str(message.topic()), int(message.partition() or 0))
+                latest[position] = max(latest.get(position, -1), int(message.offset() or 0))
+        if latest:
+            offsets = [TopicPartition(t, p, o + 1) for (t, p), o in latest.items()]
+            self._consumer.commit(offsets=offsets, asynchronous=False)
