@@ -1,7 +1,8 @@
 """`create_app`: a Connexion 3 app whose operations are bound to a handler object's methods.
 
-Connexion reads the packaged OpenAPI document and does routing and validation; this module only
-binds each operationId to a method of the object it is given, checked at start-up.
+Connexion reads the packaged OpenAPI document and does routing and validation; this module binds
+each operationId to a method of the object it is given, checked at start-up, and puts the
+observability and body-limit middlewares in front of every service.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import connexion
+from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 
+from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
+from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
 from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
 
 
@@ -98,6 +102,12 @@ class _HandlerResolver(Resolver):
         return self._endpoints[operation_id]
 
 
+def service_name_of(interface: type) -> str:
+    """`generated.idea.handlers.IdeaHandlers` belongs to the service `idea`."""
+    parts = interface.__module__.split(".")
+    return parts[-2] if len(parts) > 1 else parts[0]
+
+
 def create_app(
     *,
     spec: Path,
@@ -107,8 +117,12 @@ def create_app(
     verify_token: TokenVerifier | None = None,
     validate_responses: bool = False,
     swagger_ui: bool = True,
+    service_name: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> connexion.AsyncApp:
+    """The service's app: checked handlers, request ids, JSON access logs, `/metrics`, body limit."""
     check_handlers(handlers, interface, operations)
+    service = service_name or service_name_of(interface)
     endpoints = {
         operation_id: _endpoint(getattr(handlers, binding.method), binding)
         for operation_id, binding in operations.items()
@@ -126,7 +140,28 @@ def create_app(
         validate_responses=validate_responses,
         pythonic_params=True,
     )
+    # Outside Connexion's exception handling, so that problems are logged and counted too.
+    app.add_middleware(
+        ObservabilityMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        service=service,
+        routes={op: binding.route.partition(" ")[2] for op, binding in operations.items()},
+        metrics=HttpMetrics(service),  # one registry per app: tests build many apps
+    )
+    # After routing (a 413 is counted under its route), before the token's crypto and the body.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        position=MiddlewarePosition.BEFORE_SECURITY,
+        max_body_bytes=max_body_bytes,
+    )
     return app
 
 
-__all__ = ["Binding", "HandlerError", "Principal", "check_handlers", "create_app"]
+__all__ = [
+    "Binding",
+    "HandlerError",
+    "Principal",
+    "check_handlers",
+    "create_app",
+    "service_name_of",
+]

@@ -1,0 +1,215 @@
+"""Per request: an id, the trace context, one JSON log line and Prometheus metrics.
+
+`ObservabilityMiddleware` is a pure ASGI middleware that `create_app` puts in front of Connexion's
+exception handling, so it sees every response, problems included. It also serves `GET /metrics`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import uuid
+from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from time import perf_counter
+
+from connexion.middleware.abstract import ROUTING_CONTEXT
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from contractgen.runtime.tracing import set_traceparent
+
+METRICS_PATH = "/metrics"
+UNMATCHED = "unmatched"
+# Anything else is counted as OTHER: a client must not be able to invent label values.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
+_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+access_log = logging.getLogger("contractgen.access")
+
+
+def current_request_id() -> str | None:
+    """The id of the request being handled, if any."""
+    return _request_id.get()
+
+
+# LogRecord's own attributes; everything else on a record came in through `extra=`, except
+# uvicorn's `color_message`, an ANSI-coloured copy of the message.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id and the `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = _request_id.get()
+        if request_id is not None:
+            entry["request_id"] = request_id
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES:
+                entry[key] = value
+        if record.exc_info:
+            entry["exc_info"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack_info"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure_logging(level: str | int = "INFO") -> None:
+    """Send every log record to stderr as JSON; call once at start-up, never at import."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # Uvicorn's loggers should go through the same handler; our access line replaces its own.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True
+
+
+class HttpMetrics:
+    """Request count and latency by service, method, route template and status, in one registry."""
+
+    def __init__(self, service: str, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        labels = ("service", "method", "route", "status")
+        self._requests = Counter(
+            "http_requests", "HTTP requests answered.", labels, registry=self.registry
+        )
+        self._latency = Histogram(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request.",
+            labels,
+            registry=self.registry,
+        )
+        self._service = service
+        # Label lookups validate and lock; the label space is small, so keep the children.
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            values = (self._service, method, route, str(status))
+            children = (self._requests.labels(*values), self._latency.labels(*values))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class ObservabilityMiddleware:
+    """Request id in and out, trace context, an access log line and metrics for each request."""
+
+    def __init__(
+        self, app: ASGIApp, *, service: str, routes: Mapping[str, str], metrics: HttpMetrics
+    ) -> None:
+        self.app = app
+        self._service = service
+        self._routes = routes
+        self._metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == METRICS_PATH and scope["method"] in ("GET", "HEAD"):
+            await self._serve_metrics(scope, send)
+            return
+        start = perf_counter()
+        incoming_id = traceparent = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming_id = value
+            elif name == b"traceparent":
+                traceparent = value
+        if incoming_id is not None and _SANE_REQUEST_ID.fullmatch(incoming_id):
+            request_id = incoming_id.decode("ascii")
+        else:
+            request_id = uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        set_traceparent(None if traceparent is None else traceparent.decode("latin-1"))
+        id_header = (b"x-request-id", request_id.encode("ascii"))
+        status = 500  # what the client gets if the app raises before answering
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), id_header]
+            await send(message)
+
+        # Connexion's router copies the scope but records the matched operation in this dict.
+        extensions = scope.setdefault("extensions", {})
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self._record(scope, extensions, status, perf_counter() - start, request_id)
+            _request_id.reset(token)
+
+    def _record(
+        self,
+        scope: Scope,
+        extensions: Mapping[str, Mapping[str, object]],
+        status: int,
+        seconds: float,
+        request_id: str,
+    ) -> None:
+        routing = extensions.get(ROUTING_CONTEXT)
+        operation_id = routing.get("operation_id") if routing else None
+        route = (
+            self._routes.get(operation_id, UNMATCHED)
+            if isinstance(operation_id, str)
+            else UNMATCHED
+        )
+        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+        self._metrics.observe(method, route, status, seconds)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                "request",
+                extra={
+                    "service": self._service,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 3),
+                    "request_id": request_id,
+                },
+            )
+
+    async def _serve_metrics(self, scope: Scope, send: Send) -> None:
+        body = self._metrics.render()
+        headers = [
+            (b"content-type", CONTENT_TYPE_LATEST.encode("ascii")),
+            (b"content-length", str(len(body)).encode("ascii")),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
