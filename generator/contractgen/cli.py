@@ -12,6 +12,7 @@ from contractgen import __version__
 from contractgen.gen.project import project_files, stale_files, write_atomically
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
+from contractgen.tokens import token_command
 
 SPECS = click.option(
     "--specs",
@@ -109,3 +110,6 @@ def check(specs: Path, out: Path, quiet: bool) -> None:
         )
         sys.exit(1)
     progress.say(f"{out}/ is in sync with {specs}/ ({len(files)} files)")
+
+
+main.add_command(token_command)

@@ -20,6 +20,7 @@ from connexion.resolver import Resolver
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
 from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
+from contractgen.runtime.validators import validator_map
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def create_app(
         strict_validation=True,
         validate_responses=validate_responses,
         pythonic_params=True,
+        validator_map=validator_map(),
     )
     # Outside Connexion's exception handling, so that problems are logged and counted too.
     app.add_middleware(

@@ -1,0 +1,1 @@
+"""Test support for services built with contractgen (needs the `dev` extra: schemathesis)."""
