@@ -8,7 +8,7 @@ import abc
 from typing import Literal
 
 from contractgen.runtime.app import Binding
-from contractgen.runtime.security import Principal
+from contractgen.runtime.principal import Principal
 from generated.activity.models import ActivityPage, Health
 
 

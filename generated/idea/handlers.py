@@ -7,7 +7,7 @@ from __future__ import annotations
 import abc
 
 from contractgen.runtime.app import Binding
-from contractgen.runtime.security import Principal
+from contractgen.runtime.principal import Principal
 from generated.idea.models import Health, Idea, IdeaCreate, IdeaPage, IdeaUpdate
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import jwt as pyjwt
 
-from contractgen.runtime.security import Principal
+from contractgen.runtime.principal import Principal
 
 ISSUER = "microservicesapp"
 AUDIENCE = "microservicesapp"

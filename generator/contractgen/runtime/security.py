@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from connexion.security import BearerSecurityHandler
 
-
-@dataclass(frozen=True)
-class Principal:
-    """The verified caller: who they are and which organizations they belong to."""
-
-    subject: str
-    organizations: frozenset[int]
-    claims: Mapping[str, Any] = field(default_factory=dict, compare=False)
-
-    def belongs_to(self, organization_id: int) -> bool:
-        return organization_id in self.organizations
-
+from contractgen.runtime.principal import Principal
 
 PRINCIPAL = "principal"
 TokenVerifier = Callable[[str], Principal | None]
@@ -44,3 +32,6 @@ def bearer_security_map(verify: TokenVerifier | None) -> dict[str, type[BearerSe
             return token_info
 
     return {"bearer": _Bearer}
+
+
+__all__ = ["PRINCIPAL", "Principal", "TokenVerifier", "bearer_security_map"]
