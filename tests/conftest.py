@@ -36,7 +36,7 @@ def postgres() -> Iterator[PostgresCluster]:
 _numbers = itertools.count(1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def new_database(postgres: PostgresCluster) -> Callable[[str], str]:
     """`new_database("idea")` creates an empty database and returns its SQLAlchemy URL (psycopg)."""
 

@@ -21,6 +21,7 @@ def create_app(
     verify_token: TokenVerifier | None = None,
     validate_responses: bool = False,
     swagger_ui: bool = True,
+    lifespan: runtime.Lifespan | None = None,
 ) -> connexion.AsyncApp:
     """Route each operation to the method of `handlers` named after its operationId."""
     return runtime.create_app(
@@ -31,4 +32,5 @@ def create_app(
         verify_token=verify_token,
         validate_responses=validate_responses,
         swagger_ui=swagger_ui,
+        lifespan=lifespan,
     )

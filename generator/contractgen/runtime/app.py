@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import connexion
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
+from starlette.responses import Response
 
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
@@ -35,6 +37,10 @@ class Binding:
 
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
+"""Set-up and tear-down around serving (open pools, dispose of engines)."""
 
 
 class HandlerError(TypeError):
@@ -77,7 +83,9 @@ def _endpoint(
             kwargs["principal"] = kwargs.pop("token_info")[PRINCIPAL]
         result = await method(**kwargs)
         if result is None:
-            return connexion.NoContent, status
+            # A bare response: Connexion would label even an empty body with the only media
+            # type the operation documents (problem+json).
+            return Response(status_code=status)
         # The spec also documents problem+json responses: name the success media type.
         return result, status, JSON_HEADERS
 
@@ -120,6 +128,7 @@ def create_app(
     swagger_ui: bool = True,
     service_name: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    lifespan: Lifespan | None = None,
 ) -> connexion.AsyncApp:
     """The service's app: checked handlers, request ids, JSON access logs, `/metrics`, body limit."""
     check_handlers(handlers, interface, operations)
@@ -133,6 +142,7 @@ def create_app(
         specification_dir=spec.parent,
         security_map=bearer_security_map(verify_token),
         swagger_ui_options=connexion.options.SwaggerUIOptions(swagger_ui=swagger_ui),
+        lifespan=lifespan,
     )
     app.add_api(
         spec.name,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Generic, Self, TypeVar
 
 from sqlalchemy import text
@@ -71,3 +71,16 @@ async def read_only(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A connection for queries that change nothing."""
     async with engine.connect() as connection:
         yield connection
+
+
+def disposing(engine: AsyncEngine) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """A lifespan for `create_app` that disposes of the engine's pool when the server stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    return lifespan

@@ -1,0 +1,1 @@
+"""The idea service: members of an organization share ideas; every change is an event."""

@@ -1,0 +1,1 @@
+"""Ideas and their rules, in plain Python: no database, no HTTP, no generated code."""

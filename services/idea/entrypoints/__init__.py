@@ -1,0 +1,1 @@
+"""The HTTP side: the generated interface, implemented on top of the use cases."""

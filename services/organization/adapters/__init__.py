@@ -1,0 +1,1 @@
+"""The database side: tables, statements and the repository that runs them."""

@@ -1,0 +1,103 @@
+"""The service's tables, one MetaData for PostgreSQL and SQL Server alike.
+
+Portable on purpose: BIGINT identity ids, DATETIMEOFFSET / timestamptz, and named constraints
+(SQL Server would otherwise invent names, and the repository recognises a unique violation by
+its constraint's name on both databases).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    MetaData,
+    Table,
+    Unicode,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mssql
+from sqlalchemy.types import TypeEngine
+
+from generated.organization.outbox import OrganizationOutbox
+from services.organization.domain import departments, members, organizations, roles
+
+NAMING_CONVENTION = {
+    "pk": "pk_%(table_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+
+def text(max_length: int) -> TypeEngine[str]:
+    """VARCHAR(n) on PostgreSQL (n characters); NVARCHAR(2n) on SQL Server, whose n counts UTF-16
+    code units: a character outside the BMP takes two, and the contract counts characters."""
+    return Unicode(max_length).with_variant(mssql.NVARCHAR(2 * max_length), "mssql")
+
+
+def _id() -> Column[int]:
+    return Column("id", BigInteger, Identity(), primary_key=True)
+
+
+def _organization_id() -> Column[int]:
+    return Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False)
+
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+organization = Table(
+    "organization",
+    metadata,
+    _id(),
+    Column("name", text(organizations.NAME_MAX), nullable=False),
+    Column("description", text(organizations.DESCRIPTION_MAX), nullable=False),
+    Column("created_on", DateTime(timezone=True), nullable=False),
+)
+
+department = Table(
+    "department",
+    metadata,
+    _id(),
+    _organization_id(),
+    Column("name", text(departments.NAME_MAX), nullable=False),
+    UniqueConstraint("organization_id", "name"),
+    # Lists by organization in id order; and the target of member's same-organization key.
+    UniqueConstraint("organization_id", "id"),
+)
+
+role = Table(
+    "role",
+    metadata,
+    _id(),
+    _organization_id(),
+    Column("name", text(roles.NAME_MAX), nullable=False),
+    UniqueConstraint("organization_id", "name"),
+    UniqueConstraint("organization_id", "id"),
+)
+
+member = Table(
+    "member",
+    metadata,
+    _id(),
+    _organization_id(),
+    Column("name", text(members.NAME_MAX), nullable=False),
+    Column("role_id", BigInteger, nullable=False),
+    Column("department_id", BigInteger, nullable=False),
+    # The database, too, refuses a role or department of another organization.
+    ForeignKeyConstraint(["organization_id", "role_id"], ["role.organization_id", "role.id"]),
+    ForeignKeyConstraint(
+        ["organization_id", "department_id"], ["department.organization_id", "department.id"]
+    ),
+    Index(None, "organization_id", "id"),
+)
+
+outbox = OrganizationOutbox(metadata)
+
+DEPARTMENT_NAME_UNIQUE = "uq_department_organization_id_name"
+ROLE_NAME_UNIQUE = "uq_role_organization_id_name"

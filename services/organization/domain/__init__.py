@@ -1,0 +1,1 @@
+"""The organization domain: entities and rules in plain Python, with no I/O."""

@@ -1,0 +1,1 @@
+"""The ways in: the HTTP handlers that implement the generated interface."""

@@ -1,0 +1,27 @@
+"""Domain errors as RFC 9457 problems (application/problem+json)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from connexion.exceptions import BadRequestProblem
+
+from contractgen.runtime import problems
+from services.organization.domain import errors
+
+
+@contextmanager
+def as_problems() -> Iterator[None]:
+    """Turn a domain error raised inside the block into the problem the contract documents."""
+    try:
+        yield
+    except errors.NotFound as error:
+        raise problems.NotFound(error.message) from error
+    except errors.NameTaken as error:
+        raise problems.Conflict(error.message) from error
+    except errors.OutsideOrganization as error:
+        raise problems.Unprocessable(error.message) from error
+    except errors.InvalidInput as error:
+        # Every operation documents 400 for a request that fails validation.
+        raise BadRequestProblem(detail=error.message) from error

@@ -1,0 +1,1 @@
+"""Alembic migrations of the organization database (run by `bootstrap.migrate`)."""

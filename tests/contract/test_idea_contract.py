@@ -1,0 +1,59 @@
+"""The idea service against its contracts (REST and events), with schemathesis."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from contractgen.testing.contract import ContractWorld
+from generated.idea.events import EVENT_TYPES
+from generated.idea.handlers import OPERATIONS
+from services.idea.bootstrap import build_app, migrate
+from services.idea.settings import Settings
+from tests.contract.conftest import ORGANIZATIONS, bearer, outbox_reader
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def world(new_database: Callable[[str], str]) -> ContractWorld:
+    url = new_database("idea_contract")
+    migrate(url)
+    app = build_app(Settings(database_url=url), validate_responses=True)
+    client = app.test_client()
+    headers = bearer()
+    ideas = [
+        client.post(
+            f"/organizations/{org}/ideas",
+            json={"name": f"seed {org}", "description": "x"},
+            headers=headers,
+        )
+        for org in ORGANIZATIONS
+    ]
+    assert all(r.status_code == 201 for r in ideas)
+    return ContractWorld(
+        app=app,
+        operations=OPERATIONS,
+        event_types=EVENT_TYPES,
+        read_outbox=outbox_reader(url),
+        headers=headers,
+        known_ids={"organizationId": ORGANIZATIONS, "ideaId": [r.json()["id"] for r in ideas]},
+    )
+
+
+@pytest.fixture(scope="module")
+def idea_schema(world: ContractWorld) -> Any:
+    return world.schema()
+
+
+schema = schemathesis.pytest.from_fixture("idea_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_idea_api_honours_its_contracts(case: Any, world: ContractWorld) -> None:
+    world.check(case)

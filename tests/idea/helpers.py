@@ -1,0 +1,60 @@
+"""Small helpers of the idea service's tests: tokens, requests, and what the database holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from starlette.testclient import TestClient
+
+from contractgen.runtime.jwt import mint_token
+from generated.idea.events import EVENT_TYPES, IdeaEvent
+from services.idea.adapters.tables import idea, outbox
+
+PROBLEM = "application/problem+json"
+
+
+def bearer(*organizations: int, subject: str = "alice") -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(subject, list(organizations))}"}
+
+
+def create(
+    client: TestClient, organization_id: int, name: str = "Four-day week", **fields: Any
+) -> dict[str, Any]:
+    """Create an idea as a member of its organization; the created idea's body."""
+    body = {"name": name, "description": f"About {name}.", **fields}
+    response = client.post(
+        f"/organizations/{organization_id}/ideas", json=body, headers=bearer(organization_id)
+    )
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def counts(db: Engine) -> tuple[int, int]:
+    """How many rows the idea table and the outbox hold."""
+    with db.connect() as connection:
+        ideas = connection.scalar(select(func.count()).select_from(idea))
+        events = connection.scalar(select(func.count()).select_from(outbox.table))
+    return int(ideas or 0), int(events or 0)
+
+
+def idea_rows(db: Engine) -> list[dict[str, Any]]:
+    with db.connect() as connection:
+        rows = connection.execute(select(idea).order_by(idea.c.id)).mappings()
+        return [dict(row) for row in rows]
+
+
+def outbox_events(db: Engine) -> list[IdeaEvent]:
+    """The outbox's events, decoded against the contract, in the order they were written. Also
+    checks the columns Debezium routes by against the event."""
+    with db.connect() as connection:
+        rows = connection.execute(select(outbox.table).order_by(outbox.table.c.occurred_at)).all()
+    events = []
+    for row in rows:
+        event = EVENT_TYPES[row.type].from_avro(row.payload)
+        assert row.aggregatetype == event.__topic__ == "microservicesapp.idea.events"
+        assert row.aggregateid == str(event.idea_id)
+        assert row.schema_id == event.avro_schema().schema_id
+        events.append(event)
+    return events
