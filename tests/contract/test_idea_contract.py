@@ -9,7 +9,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from contractgen.testing.contract import ContractWorld
+from contractgen.testing.contract import ContractWorld, assert_every_event_exercised
 from generated.idea.events import EVENT_TYPES
 from generated.idea.handlers import OPERATIONS
 from services.idea.bootstrap import build_app, migrate
@@ -57,3 +57,7 @@ schema = schemathesis.pytest.from_fixture("idea_schema")
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_idea_api_honours_its_contracts(case: Any, world: ContractWorld) -> None:
     world.check(case)
+
+
+def test_every_declared_event_was_exercised(world: ContractWorld) -> None:
+    assert_every_event_exercised(world)

@@ -17,6 +17,7 @@ from typing import Any
 import hypothesis.strategies as st
 import schemathesis
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -64,7 +65,7 @@ class ContractWorld:
         schema = schemathesis.openapi.from_asgi("/openapi.json", self.app)
         known = self.known_ids
 
-        def mix(values: Mapping[str, Any] | None) -> st.SearchStrategy[Any]:
+        def mix(values: Any) -> st.SearchStrategy[Any]:
             if not isinstance(values, dict):
                 return st.just(values)
             return st.fixed_dictionaries(
@@ -77,19 +78,28 @@ class ContractWorld:
             )
 
         @schema.hook
-        def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
-            return mix(path_parameters)
-
-        @schema.hook
-        def flatmap_body(context: Any, body: Any) -> Any:
-            return mix(body)
+        def flatmap_case(context: Any, case: Any) -> Any:
+            # Only valid (positive) parts get known ids: a negative part must stay invalid.
+            meta = case.meta
+            path = st.just(case.path_parameters)
+            body = st.just(case.body)
+            if meta is None or not meta.is_negative_at(ParameterLocation.PATH):
+                path = mix(case.path_parameters)
+            if meta is None or not meta.is_negative_at(ParameterLocation.BODY):
+                body = mix(case.body)
+            return st.tuples(path, body).map(lambda pair: _with(case, *pair))
 
         return schema
 
     def check(self, case: Any) -> None:
         before = {row.id for row in self.read_outbox()}
-        response = case.call(headers=self.headers)
-        case.validate_response(response, checks=CHECKS, headers=self.headers)
+        # A case whose headers are deliberately invalid keeps them (a bad token must get 401).
+        negative_headers = case.meta is not None and case.meta.is_negative_at(
+            ParameterLocation.HEADER
+        )
+        headers = None if negative_headers else self.headers
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS, headers=headers)
         added = [row for row in self.read_outbox() if row.id not in before]
         operation_id = case.operation.definition.raw["operationId"]
         declared = self.operations[operation_id].emits
@@ -106,3 +116,18 @@ class ContractWorld:
             assert not added, (
                 f"{where}: a failed call wrote {[r.type for r in added]} to the outbox"
             )
+
+
+def _with(case: Any, path_parameters: Any, body: Any) -> Any:
+    if path_parameters is not case.path_parameters:
+        case.path_parameters = path_parameters
+    if body is not case.body:
+        case.body = body
+    return case
+
+
+def assert_every_event_exercised(world: ContractWorld) -> None:
+    """Run after the contract test: every event some operation declares was seen and decoded."""
+    declared = {name for binding in world.operations.values() for name in binding.emits}
+    missing = declared - set(world.emitted)
+    assert not missing, f"no successful call emitted {sorted(missing)}; seen: {dict(world.emitted)}"
