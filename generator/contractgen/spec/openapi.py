@@ -51,6 +51,8 @@ class OpenApiSpec:
     document: dict[str, Any]
     operations: tuple[Operation, ...]
     schemas: dict[str, dict[str, Any]]
+    port: int | None = None
+    """`info.x-port`: where the service listens (local stack, containers, Kubernetes)."""
 
 
 def load_openapi(docs: Documents, path: Path) -> OpenApiSpec:
@@ -75,7 +77,11 @@ def load_openapi(docs: Documents, path: Path) -> OpenApiSpec:
     if issues:
         raise SpecError(issues)
     schemas = document.get("components", {}).get("schemas", {})
-    return OpenApiSpec(path, str(document["info"]["title"]), document, tuple(operations), schemas)
+    port = document["info"].get("x-port")
+    if port is not None and (not isinstance(port, int) or not 1 <= port <= 65535):
+        raise SpecError.at(root.where.child("info", "x-port"), "must be a TCP port number (1-65535)")
+    title = str(document["info"]["title"])
+    return OpenApiSpec(path, title, document, tuple(operations), schemas, port)
 
 
 def _validate(docs: Documents, root: Node) -> list[SpecIssue]:
