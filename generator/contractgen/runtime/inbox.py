@@ -30,6 +30,8 @@ async def record_once(
         insert(table)
         .values(event_id=event_id, topic=topic, received_at=datetime.now(UTC))
         .on_conflict_do_nothing(index_elements=["event_id"])
+        # RETURNING, not rowcount: async drivers report -1 unless asked to preserve it.
+        .returning(table.c.event_id)
     )
     result = await connection.execute(statement)
-    return bool(result.rowcount)
+    return result.first() is not None

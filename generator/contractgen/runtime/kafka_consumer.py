@@ -54,13 +54,15 @@ class Decoded:
 
 
 def meta_for(message: Message) -> EventMeta:
-    headers = headers_dict(message.headers())
-    occurred = headers.get("occurredAt")
+    """The outbox headers Debezium's router adds; a message without a valid one is undecodable."""
+    headers = {k: v.strip('"') for k, v in headers_dict(message.headers()).items()}
     key = message.key()
     try:
-        event_id = uuid.UUID(headers["id"].strip('"'))
+        event_id = uuid.UUID(headers["id"])
+        occurred = headers.get("occurredAt")
+        occurred_at = datetime.fromisoformat(occurred) if occurred else None
     except (KeyError, ValueError) as error:
-        raise UndecodableEvent(f"missing or invalid `id` header: {error!r}") from error
+        raise UndecodableEvent(f"missing or invalid outbox header: {error!r}") from error
     return EventMeta(
         event_id=event_id,
         event_type=headers.get("eventType", ""),
@@ -70,7 +72,7 @@ def meta_for(message: Message) -> EventMeta:
         offset=int(message.offset() or 0),
         schema_id=headers.get("schemaId"),
         traceparent=headers.get("traceparent"),
-        occurred_at=datetime.fromisoformat(occurred) if occurred else None,
+        occurred_at=occurred_at,
     )
 
 

@@ -79,7 +79,9 @@ def load_openapi(docs: Documents, path: Path) -> OpenApiSpec:
     schemas = document.get("components", {}).get("schemas", {})
     port = document["info"].get("x-port")
     if port is not None and (not isinstance(port, int) or not 1 <= port <= 65535):
-        raise SpecError.at(root.where.child("info", "x-port"), "must be a TCP port number (1-65535)")
+        raise SpecError.at(
+            root.where.child("info", "x-port"), "must be a TCP port number (1-65535)"
+        )
     title = str(document["info"]["title"])
     return OpenApiSpec(path, title, document, tuple(operations), schemas, port)
 

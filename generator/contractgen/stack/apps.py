@@ -1,0 +1,70 @@
+"""The platform's own processes on the stack: each service's HTTP app and each event consumer.
+
+Convention (DESIGN.md's layout): `python -m services.<name>` serves the service's API on its
+contract's `x-port`; for a service that receives events, `python -m services.<name> --consume`
+runs its consumer.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from contractgen.spec.project import Project
+from contractgen.stack.artifacts import StackError
+from contractgen.stack.processes import ManagedProcess
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    module: str
+    args: tuple[str, ...] = ()
+    port: int | None = None
+
+    @property
+    def url(self) -> str | None:
+        return f"http://127.0.0.1:{self.port}" if self.port else None
+
+
+def platform_apps(project: Project) -> list[App]:
+    apps = []
+    for service in project.services:
+        if service.openapi.port is not None:
+            args = ("--host", "127.0.0.1", "--port", str(service.openapi.port), "--migrate")
+            apps.append(App(service.name, f"services.{service.name}", args, service.openapi.port))
+    for service in project.services:
+        if service.asyncapi is not None and service.asyncapi.received:
+            apps.append(App(f"{service.name}-consumer", f"services.{service.name}", ("--consume",)))
+    return apps
+
+
+def start_app(process: ManagedProcess, app: App, root: Path, env: dict[str, str]) -> None:
+    command = [sys.executable, "-m", app.module, *app.args]
+    process.start(command, {**env, "PYTHONPATH": str(root)})
+
+
+def wait_for_app(process: ManagedProcess, app: App, timeout: float = 60.0) -> None:
+    """An API is up when /readyz answers 200 (its database is reachable); a consumer when it is
+    still running a moment after start (it fails fast on bad settings)."""
+    deadline = time.monotonic() + (timeout if app.port else 3.0)
+    while time.monotonic() < deadline:
+        if process.pid() is None:
+            raise StackError(
+                f"{app.name} exited while starting; the end of {process.log_file}:\n{process.log_tail()}"
+            )
+        if app.url:
+            try:
+                if httpx.get(f"{app.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.3)
+    if app.url:
+        raise StackError(
+            f"{app.name} was not ready within {timeout:.0f} s; the end of {process.log_file}:\n{process.log_tail()}"
+        )

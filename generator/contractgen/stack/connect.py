@@ -1,0 +1,119 @@
+"""Kafka Connect in distributed mode with Debezium, and the generated connectors registered on it."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from contractgen.stack.artifacts import Artifacts, StackError
+from contractgen.stack.java import java_command, write_properties
+from contractgen.stack.processes import ManagedProcess
+
+POSTGRES_CONNECTOR = "io.debezium.connector.postgresql.PostgresConnector"
+
+
+def worker_properties(
+    artifacts: Artifacts, bootstrap: str, port: int, group: str
+) -> dict[str, str | int]:
+    return {
+        "bootstrap.servers": bootstrap,
+        "group.id": group,
+        "listeners": f"http://127.0.0.1:{port}",
+        "rest.advertised.host.name": "127.0.0.1",
+        "rest.advertised.port": port,
+        "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "config.storage.topic": f"_{group}-configs",
+        "offset.storage.topic": f"_{group}-offsets",
+        "status.storage.topic": f"_{group}-status",
+        "config.storage.replication.factor": 1,
+        "offset.storage.replication.factor": 1,
+        "status.storage.replication.factor": 1,
+        "offset.storage.partitions": 5,
+        "status.storage.partitions": 1,
+        # Fewer replays after a crash: Connect commits source offsets every second, not 60 s.
+        "offset.flush.interval.ms": 1000,
+        "plugin.path": str(artifacts.plugins),
+        # The generated connector configs name their databases as ${env:IDEA_DB_HOST} etc.
+        "config.providers": "env",
+        "config.providers.env.class": "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+        "scheduled.rebalance.max.delay.ms": 0,
+    }
+
+
+def start_connect(
+    process: ManagedProcess,
+    artifacts: Artifacts,
+    bootstrap: str,
+    port: int,
+    env: Mapping[str, str],
+) -> None:
+    config = write_properties(
+        process.state_dir / "config" / "connect-distributed.properties",
+        worker_properties(artifacts, bootstrap, port, "connect"),
+    )
+    command = java_command(
+        process, artifacts, "org.apache.kafka.connect.cli.ConnectDistributed", str(config)
+    )
+    process.start(command, env)
+
+
+def wait_for_connect(process: ManagedProcess, url: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.pid() is None:
+            raise StackError(
+                f"Kafka Connect exited while starting; the end of {process.log_file}:\n{process.log_tail()}"
+            )
+        try:
+            plugins = httpx.get(f"{url}/connector-plugins", timeout=2).json()
+            if any(p.get("class") == POSTGRES_CONNECTOR for p in plugins):
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.5)
+    raise StackError(
+        f"Kafka Connect was not ready with Debezium within {timeout:.0f} s; "
+        f"the end of {process.log_file}:\n{process.log_tail()}"
+    )
+
+
+def local_connectors(generated: Path) -> list[dict[str, Any]]:
+    """Every generated PostgreSQL connector (the SQL Server variants are for production)."""
+    connectors = []
+    for path in sorted(generated.glob("*/connect/*.json")):
+        connector = json.loads(path.read_text(encoding="utf-8"))
+        if connector["config"].get("connector.class") == POSTGRES_CONNECTOR:
+            connectors.append(connector)
+    return connectors
+
+
+def register(url: str, connector: Mapping[str, Any], timeout: float = 60.0) -> None:
+    """Create or update (idempotent PUT), then wait until the connector and its task run."""
+    name = connector["name"]
+    response = httpx.put(f"{url}/connectors/{name}/config", json=connector["config"], timeout=30)
+    if response.status_code >= 300:
+        raise StackError(
+            f"registering connector {name} failed ({response.status_code}): {response.text}"
+        )
+    deadline = time.monotonic() + timeout
+    status: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        response = httpx.get(f"{url}/connectors/{name}/status", timeout=5)
+        if response.status_code == 200:
+            status = response.json()
+            states = [status["connector"]["state"], *(t["state"] for t in status.get("tasks", []))]
+            if "FAILED" in states:
+                trace = status["connector"].get("trace") or next(
+                    (t.get("trace") for t in status["tasks"] if t.get("trace")), ""
+                )
+                raise StackError(f"connector {name} failed:\n{str(trace)[:3000]}")
+            if status.get("tasks") and set(states) == {"RUNNING"}:
+                return
+        time.sleep(0.5)
+    raise StackError(f"connector {name} did not reach RUNNING within {timeout:.0f} s: {status}")

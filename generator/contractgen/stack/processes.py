@@ -1,0 +1,94 @@
+"""Background processes of the stack: each with its own log file and pid file, stopped exactly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = "CONTRACTGEN_PROCESS"
+
+
+@dataclass(frozen=True)
+class ManagedProcess:
+    """A process this stack started; its environment carries `marker` so that a stale pid file
+    (the pid since reused by something else) is never mistaken for it."""
+
+    name: str
+    state_dir: Path
+
+    @property
+    def pid_file(self) -> Path:
+        return self.state_dir / "run" / f"{self.name}.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.state_dir / "logs" / f"{self.name}.log"
+
+    @property
+    def marker(self) -> str:
+        return f"{MARKER}={self.state_dir}/{self.name}"
+
+    def pid(self) -> int | None:
+        """The pid when this very process still runs, else None."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            return None
+        if self.marker.encode() not in environ or _is_zombie(pid):
+            return None
+        return pid
+
+    def start(self, argv: Sequence[str], env: Mapping[str, str] | None = None) -> int:
+        """Start in the background, detached from our terminal, logging to `log_file`."""
+        self.pid_file.parent.mkdir(parents=True, exist_ok=True)
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {}), MARKER: self.marker.split("=", 1)[1]},
+                cwd=self.state_dir,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(f"{process.pid}\n")
+        return process.pid
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        """SIGTERM, then SIGKILL after `timeout`; True when it was running."""
+        pid = self.pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.pid() is not None:
+            time.sleep(0.1)
+        if self.pid() is not None:
+            os.kill(pid, signal.SIGKILL)
+            while self.pid() is not None:
+                time.sleep(0.05)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def log_tail(self, lines: int = 25) -> str:
+        try:
+            text = self.log_file.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log)"
+        return "\n".join(text[-lines:])
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"

@@ -1,0 +1,145 @@
+"""The embedded stack: PostgreSQL, Kafka (KRaft) and Kafka Connect with Debezium, no Docker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contractgen.spec.project import Project
+from contractgen.stack import connect, kafka
+from contractgen.stack.artifacts import StackError, ensure_artifacts
+from contractgen.stack.postgres import PostgresCluster, PostgresError, port_is_free
+from contractgen.stack.processes import ManagedProcess
+
+DLQ_SUFFIX = ".dlq"
+
+
+@dataclass(frozen=True)
+class Ports:
+    postgres: int = 55432
+    kafka: int = 59092
+    controller: int = 59093
+    connect: int = 58083
+
+
+@dataclass
+class Stack:
+    state_dir: Path
+    project: Project
+    ports: Ports = field(default_factory=Ports)
+    say: Callable[[str], None] = print
+
+    def __post_init__(self) -> None:
+        self.state_dir = self.state_dir.resolve()
+        self.postgres = PostgresCluster(self.state_dir / "postgres", self.ports.postgres)
+        self.kafka = ManagedProcess("kafka", self.state_dir)
+        self.connect = ManagedProcess("connect", self.state_dir)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.ports.kafka}"
+
+    @property
+    def connect_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.connect}"
+
+    @property
+    def services(self) -> list[str]:
+        return [service.name for service in self.project.services]
+
+    def database_url(self, service: str, driver: str = "postgresql+psycopg") -> str:
+        return self.postgres.url(service, driver)
+
+    def connect_env(self) -> dict[str, str]:
+        """What the generated connectors' ${env:...} placeholders resolve to."""
+        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap}
+        for name in self.services:
+            prefix = name.upper()
+            env |= {
+                f"{prefix}_DB_HOST": self.postgres.host,
+                f"{prefix}_DB_PORT": str(self.postgres.port),
+                f"{prefix}_DB_USER": self.postgres.user,
+                f"{prefix}_DB_PASSWORD": "",
+                f"{prefix}_DB_NAME": name,
+            }
+        return env
+
+    def topics(self) -> list[tuple[str, int]]:
+        """Every channel of the contracts, and a dead-letter topic for each one consumed."""
+        topics: dict[str, int] = {}
+        for service in self.project.services:
+            if service.asyncapi is None:
+                continue
+            for channel in service.asyncapi.channels:
+                topics[channel.address] = channel.partitions
+            for channel, _ in service.asyncapi.received:
+                topics[channel.address + DLQ_SUFFIX] = 1
+        return sorted(topics.items())
+
+    def up(self) -> None:
+        """Start whatever is not running yet and wait until every part answers. Idempotent."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._check_ports()
+        artifacts = ensure_artifacts(self.say)
+        try:
+            self.postgres.start()
+            for name in self.services:
+                self.postgres.create_database(name)
+        except PostgresError as error:
+            raise StackError(str(error)) from error
+        self.say(
+            f"postgres   ready on 127.0.0.1:{self.ports.postgres} (databases: {', '.join(self.services)})"
+        )
+        if self.kafka.pid() is None:
+            kafka.start_kafka(self.kafka, artifacts, self.ports.kafka, self.ports.controller)
+        kafka.wait_for_kafka(self.kafka, self.bootstrap)
+        created = kafka.ensure_topics(self.bootstrap, self.topics())
+        self.say(f"kafka      ready on {self.bootstrap} ({len(created)} topics created)")
+        if self.connect.pid() is None:
+            connect.start_connect(
+                self.connect, artifacts, self.bootstrap, self.ports.connect, self.connect_env()
+            )
+        connect.wait_for_connect(self.connect, self.connect_url)
+        self.say(
+            f"connect    ready on {self.connect_url} (Debezium {connect.POSTGRES_CONNECTOR.rsplit('.', 1)[1]})"
+        )
+
+    def register_connectors(self, generated: Path) -> list[str]:
+        """Register every generated PostgreSQL connector; their outbox tables must exist."""
+        names = []
+        for connector in connect.local_connectors(generated):
+            connect.register(self.connect_url, connector)
+            names.append(connector["name"])
+            self.say(f"connector  {connector['name']} RUNNING")
+        return names
+
+    def down(self) -> None:
+        for process in (self.connect, self.kafka):
+            if process.stop():
+                self.say(f"{process.name:<10} stopped")
+        if self.postgres.initialized() and self.postgres.running():
+            self.postgres.stop()
+            self.say("postgres   stopped")
+
+    def status(self) -> dict[str, str]:
+        pg = "running" if self.postgres.initialized() and self.postgres.running() else "stopped"
+        report = {"postgres": f"{pg} (127.0.0.1:{self.ports.postgres})"}
+        for process, port in ((self.kafka, self.ports.kafka), (self.connect, self.ports.connect)):
+            pid = process.pid()
+            report[process.name] = f"running (pid {pid}, 127.0.0.1:{port})" if pid else "stopped"
+        return report
+
+    def _check_ports(self) -> None:
+        """A port that is taken by something other than our own part is an error, not a hang."""
+        ours = {
+            self.ports.postgres: self.postgres.initialized() and self.postgres.running(),
+            self.ports.kafka: self.kafka.pid() is not None,
+            self.ports.controller: self.kafka.pid() is not None,
+            self.ports.connect: self.connect.pid() is not None,
+        }
+        for port, running in ours.items():
+            if not running and not port_is_free(port):
+                raise StackError(
+                    f"port {port} on 127.0.0.1 is taken by another program; stop it or choose other ports"
+                )

@@ -1,0 +1,1 @@
+"""The database side: tables and the repository."""

@@ -1,0 +1,69 @@
+"""Activities in and out of the `activity` table, on the connection of the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, RowMapping, and_, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.activity.adapters.tables import activity as table
+from services.activity.domain.activities import Activity, RecordedActivity
+from services.activity.domain.pages import Page, PageRequest
+
+_NEWEST_FIRST = (table.c.occurred_on.desc(), table.c.id.desc())
+
+
+class ActivityRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, activity: Activity, recorded_at: datetime) -> bool:
+        """Record the activity; False, and nothing written, when its event is recorded already."""
+        statement = (
+            insert(table)
+            .values(
+                event_id=activity.event_id,
+                organization_id=activity.organization_id,
+                type=activity.type,
+                aggregate_id=activity.aggregate_id,
+                occurred_on=activity.occurred_on,
+                payload=dict(activity.payload),
+                recorded_at=recorded_at,
+            )
+            .on_conflict_do_nothing(index_elements=[table.c.event_id])
+            # A row comes back only when one was written (an INSERT's rowcount is -1 here).
+            .returning(table.c.id)
+        )
+        return (await self._connection.execute(statement)).first() is not None
+
+    async def page(
+        self, organization_id: int, request: PageRequest, type_: str | None = None
+    ) -> Page[RecordedActivity]:
+        """One page of the organization's feed, newest first, maybe of one type only."""
+        where: ColumnElement[bool] = table.c.organization_id == organization_id
+        if type_ is not None:
+            where = and_(where, table.c.type == type_)
+        rows = await self._connection.execute(
+            select(table)
+            .where(where)
+            .order_by(*_NEWEST_FIRST)
+            .limit(request.limit)
+            .offset(request.offset)
+        )
+        items = tuple(_recorded(row) for row in rows.mappings())
+        total = await self._connection.scalar(select(func.count()).select_from(table).where(where))
+        return Page(items, request, int(total or 0))
+
+
+def _recorded(row: RowMapping) -> RecordedActivity:
+    return RecordedActivity(
+        id=row["id"],
+        event_id=row["event_id"],
+        organization_id=row["organization_id"],
+        type=row["type"],
+        aggregate_id=row["aggregate_id"],
+        occurred_on=row["occurred_on"],
+        payload=row["payload"],
+    )

@@ -1,0 +1,1 @@
+"""The service's two doors: the HTTP API (the feed) and the consumer (the events)."""

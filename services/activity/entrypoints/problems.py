@@ -1,0 +1,22 @@
+"""Domain errors as the RFC 9457 problems the contract documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from connexion.exceptions import BadRequestProblem
+
+from contractgen.runtime import problems
+from services.activity.domain import errors
+
+
+@contextmanager
+def as_problems() -> Iterator[None]:
+    """Turn a domain error raised inside the block into its problem."""
+    try:
+        yield
+    except errors.UnknownOrganization as error:
+        raise problems.NotFound(error.message) from error
+    except errors.InvalidInput as error:
+        raise BadRequestProblem(detail=error.message) from error

@@ -1,0 +1,1 @@
+"""Alembic migrations of the activity database, run by `bootstrap.migrate`."""

@@ -1,0 +1,36 @@
+"""Alembic environment: online on the connection `bootstrap.migrate` lends (or on the URL), or
+offline (`--sql`) as a script to review."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+from services.activity.adapters.tables import metadata
+
+config = context.config
+
+
+def run(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+elif (lent := config.attributes.get("connection")) is not None:
+    run(lent)
+else:
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "", poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            run(connection)
+    finally:
+        engine.dispose()

@@ -1,0 +1,23 @@
+"""Read an organization's feed."""
+
+from __future__ import annotations
+
+from contractgen.runtime.principal import Principal
+from services.activity.domain.activities import RecordedActivity
+from services.activity.domain.pages import Page, PageRequest
+from services.activity.domain.rules import ensure_member
+from services.activity.service_layer.unit_of_work import ActivityUnitOfWork
+
+
+async def list_activities(
+    uow: ActivityUnitOfWork,
+    principal: Principal,
+    organization_id: int,
+    request: PageRequest,
+    type_: str | None = None,
+) -> Page[RecordedActivity]:
+    """The organization's activities, newest first, maybe of one type only; an empty page when
+    it has none."""
+    ensure_member(principal.organizations, organization_id)
+    async with uow:
+        return await uow.activities.page(organization_id, request, type_)

@@ -1,0 +1,35 @@
+"""The consumer's inbox on a real PostgreSQL: an event id is applied once."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from contractgen.runtime.inbox import inbox_table, record_once
+
+
+@pytest.mark.postgres
+def test_an_event_id_is_recorded_once(new_database: Callable[[str], str]) -> None:
+    url = new_database("inbox")
+    metadata = sa.MetaData()
+    table = inbox_table(metadata)
+    metadata.create_all(sa.create_engine(url, poolclass=sa.NullPool))
+    event_id = uuid.uuid4()
+
+    async def run() -> list[bool]:
+        engine = create_async_engine(url, poolclass=sa.NullPool)
+        results = []
+        for _ in range(2):
+            async with engine.begin() as connection:
+                results.append(await record_once(connection, table, event_id, "t"))
+        async with engine.begin() as connection:
+            results.append(await record_once(connection, table, uuid.uuid4(), "t"))
+        await engine.dispose()
+        return results
+
+    assert asyncio.run(run()) == [True, False, True]
