@@ -8,6 +8,7 @@ import asyncio
 import uvicorn
 
 from contractgen.runtime.database import create_engine
+from contractgen.runtime.observability import configure_logging
 from services.activity.bootstrap import build_app, build_consumer, migrate
 from services.activity.settings import Settings
 
@@ -34,13 +35,14 @@ def main(argv: list[str] | None = None) -> None:
         help="consume the other services' events into the feed instead of serving HTTP",
     )
     args = parser.parse_args(argv)
+    configure_logging()
     settings = Settings.from_env()
     if args.migrate:
         migrate(settings.database_url)
     if args.consume:
         asyncio.run(consume(settings))
     else:
-        uvicorn.run(build_app(settings), host=args.host, port=args.port)
+        uvicorn.run(build_app(settings), host=args.host, port=args.port, log_config=None)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import argparse
 
 import uvicorn
 
+from contractgen.runtime.observability import configure_logging
 from services.organization.bootstrap import build_app, migrate
 from services.organization.settings import Settings
 
@@ -18,10 +19,11 @@ def main(argv: list[str] | None = None) -> None:
         "--migrate", action="store_true", help="apply the database migrations before serving"
     )
     args = parser.parse_args(argv)
+    configure_logging()
     settings = Settings.from_env()
     if args.migrate:
         migrate(settings.database_url)
-    uvicorn.run(build_app(settings), host=args.host, port=args.port)
+    uvicorn.run(build_app(settings), host=args.host, port=args.port, log_config=None)
 
 
 if __name__ == "__main__":
