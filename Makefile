@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: help setup generate check lint typecheck test up down clean
+.PHONY: help setup generate check lint typecheck test up down status demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,8 +38,17 @@ typecheck: setup ## mypy (strict on the framework)
 test: setup check lint typecheck ## Set up, then run every check and test
 	$(BIN)/pytest
 
-up: setup generate ## Set up, generate and run the platform
-	@echo "up: set-up and generation done"
+up: setup generate ## Set up, generate and run the whole platform; prints URLs and a token
+	$(BIN)/contractgen stack up
+
+down: ## Stop every process `make up` started
+	@if [ -x $(BIN)/contractgen ]; then $(BIN)/contractgen stack down; fi
+
+status: setup ## Say which parts of the platform run
+	$(BIN)/contractgen stack status
+
+demo: setup ## Run a scripted scenario against `make up` and watch the activity feed fill
+	$(BIN)/python -m services.demo
 
 clean: ## Remove the venv and installed packages
 	rm -rf $(VENV) generator/node_modules

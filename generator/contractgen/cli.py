@@ -12,6 +12,7 @@ from contractgen import __version__
 from contractgen.gen.project import project_files, stale_files, write_atomically
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
+from contractgen.stack.cli import stack_group
 from contractgen.tokens import token_command
 
 SPECS = click.option(
@@ -113,3 +114,4 @@ def check(specs: Path, out: Path, quiet: bool) -> None:
 
 
 main.add_command(token_command)
+main.add_command(stack_group)

@@ -31,12 +31,13 @@ class App:
         return f"http://127.0.0.1:{self.port}" if self.port else None
 
 
-def platform_apps(project: Project) -> list[App]:
+def platform_apps(project: Project, port_offset: int = 0) -> list[App]:
     apps = []
     for service in project.services:
         if service.openapi.port is not None:
-            args = ("--host", "127.0.0.1", "--port", str(service.openapi.port), "--migrate")
-            apps.append(App(service.name, f"services.{service.name}", args, service.openapi.port))
+            port = service.openapi.port + port_offset
+            args = ("--host", "127.0.0.1", "--port", str(port), "--migrate")
+            apps.append(App(service.name, f"services.{service.name}", args, port))
     for service in project.services:
         if service.asyncapi is not None and service.asyncapi.received:
             apps.append(App(f"{service.name}-consumer", f"services.{service.name}", ("--consume",)))

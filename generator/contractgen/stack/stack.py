@@ -1,13 +1,16 @@
-"""The embedded stack: PostgreSQL, Kafka (KRaft) and Kafka Connect with Debezium, no Docker."""
+"""The embedded stack: PostgreSQL, Kafka (KRaft) and Kafka Connect with Debezium, no Docker;
+then the platform's own services and consumers on top of it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from contractgen.spec.project import Project
 from contractgen.stack import connect, kafka
+from contractgen.stack.apps import App, platform_apps, start_app, wait_for_app
 from contractgen.stack.artifacts import StackError, ensure_artifacts
 from contractgen.stack.postgres import PostgresCluster, PostgresError, port_is_free
 from contractgen.stack.processes import ManagedProcess
@@ -21,6 +24,20 @@ class Ports:
     kafka: int = 59092
     controller: int = 59093
     connect: int = 58083
+    # Added to each service's contract port (x-port), so that two stacks can run side by side.
+    apps_offset: int = 0
+
+    def save(self, state_dir: Path) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        (state_dir / "ports.json").write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def saved(cls, state_dir: Path) -> Ports | None:
+        """The ports a stack in `state_dir` was started with, if it ever was."""
+        try:
+            return cls(**json.loads((state_dir / "ports.json").read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
 
 
 @dataclass
@@ -29,12 +46,31 @@ class Stack:
     project: Project
     ports: Ports = field(default_factory=Ports)
     say: Callable[[str], None] = print
+    # Where services/ and generated/ live: the apps run from here.
+    root: Path = field(default_factory=Path.cwd)
 
     def __post_init__(self) -> None:
         self.state_dir = self.state_dir.resolve()
+        self.root = self.root.resolve()
         self.postgres = PostgresCluster(self.state_dir / "postgres", self.ports.postgres)
         self.kafka = ManagedProcess("kafka", self.state_dir)
         self.connect = ManagedProcess("connect", self.state_dir)
+        self.apps = {
+            app.name: (app, ManagedProcess(app.name, self.state_dir))
+            for app in platform_apps(self.project, self.ports.apps_offset)
+        }
+
+    def app_url(self, name: str) -> str:
+        url = self.apps[name][0].url
+        if url is None:
+            raise KeyError(f"{name} serves no HTTP")
+        return url
+
+    def process(self, name: str) -> ManagedProcess:
+        """A part of the stack by name: kafka, connect, a service or a consumer."""
+        if name in self.apps:
+            return self.apps[name][1]
+        return {"kafka": self.kafka, "connect": self.connect}[name]
 
     @property
     def bootstrap(self) -> str:
@@ -65,6 +101,13 @@ class Stack:
             }
         return env
 
+    def app_env(self) -> dict[str, str]:
+        """The settings each service and consumer reads (see services/*/settings.py)."""
+        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap}
+        for name in self.services:
+            env[f"{name.upper()}_DATABASE_URL"] = self.database_url(name)
+        return env
+
     def topics(self) -> list[tuple[str, int]]:
         """Every channel of the contracts, and a dead-letter topic for each one consumed."""
         topics: dict[str, int] = {}
@@ -77,10 +120,14 @@ class Stack:
                 topics[channel.address + DLQ_SUFFIX] = 1
         return sorted(topics.items())
 
-    def up(self) -> None:
-        """Start whatever is not running yet and wait until every part answers. Idempotent."""
+    def up(self, apps: bool = True) -> None:
+        """Start whatever is not running yet and wait until every part answers. Idempotent.
+
+        With `apps`, also the services (each migrating its database first), the connectors of
+        their outboxes, and the consumers."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._check_ports()
+        self._check_ports(apps)
+        self.ports.save(self.state_dir)
         artifacts = ensure_artifacts(self.say)
         try:
             self.postgres.start()
@@ -104,6 +151,27 @@ class Stack:
         self.say(
             f"connect    ready on {self.connect_url} (Debezium {connect.POSTGRES_CONNECTOR.rsplit('.', 1)[1]})"
         )
+        if apps:
+            self.start_apps()
+
+    def start_apps(self) -> None:
+        """Services first (their migrations create the outboxes), then the connectors reading those
+        outboxes, then the consumers."""
+        services = [entry for entry in self.apps.values() if entry[0].port]
+        consumers = [entry for entry in self.apps.values() if not entry[0].port]
+        self._start(services)
+        self.register_connectors(self.root / "generated")
+        self._start(consumers)
+
+    def _start(self, entries: list[tuple[App, ManagedProcess]]) -> None:
+        env = self.app_env()
+        for app, process in entries:
+            if process.pid() is None:
+                start_app(process, app, self.root, env)
+        for app, process in entries:
+            wait_for_app(process, app)
+            where = f"ready on {app.url}" if app.url else f"running (pid {process.pid()})"
+            self.say(f"{app.name:<10} {where}")
 
     def register_connectors(self, generated: Path) -> list[str]:
         """Register every generated PostgreSQL connector; their outbox tables must exist."""
@@ -115,7 +183,10 @@ class Stack:
         return names
 
     def down(self) -> None:
-        for process in (self.connect, self.kafka):
+        """Stop exactly what this stack started: consumers and services, then Connect, Kafka and
+        PostgreSQL. Data stays in the state folder for the next `up`."""
+        consumers_first = sorted(self.apps.values(), key=lambda entry: entry[0].port is not None)
+        for process in [p for _, p in consumers_first] + [self.connect, self.kafka]:
             if process.stop():
                 self.say(f"{process.name:<10} stopped")
         if self.postgres.initialized() and self.postgres.running():
@@ -128,9 +199,13 @@ class Stack:
         for process, port in ((self.kafka, self.ports.kafka), (self.connect, self.ports.connect)):
             pid = process.pid()
             report[process.name] = f"running (pid {pid}, 127.0.0.1:{port})" if pid else "stopped"
+        for app, process in self.apps.values():
+            pid = process.pid()
+            where = f", {app.url}" if app.url else ""
+            report[app.name] = f"running (pid {pid}{where})" if pid else "stopped"
         return report
 
-    def _check_ports(self) -> None:
+    def _check_ports(self, apps: bool) -> None:
         """A port that is taken by something other than our own part is an error, not a hang."""
         ours = {
             self.ports.postgres: self.postgres.initialized() and self.postgres.running(),
@@ -138,6 +213,10 @@ class Stack:
             self.ports.controller: self.kafka.pid() is not None,
             self.ports.connect: self.connect.pid() is not None,
         }
+        if apps:
+            ours |= {
+                app.port: proc.pid() is not None for app, proc in self.apps.values() if app.port
+            }
         for port, running in ours.items():
             if not running and not port_is_free(port):
                 raise StackError(
