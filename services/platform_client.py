@@ -45,16 +45,23 @@ class PlatformClient:
         if organization_id not in self.organizations:
             self.organizations.append(organization_id)
 
-    def call(
-        self, method: str, service: str, path: str, body: Json | None = None, expect: int = 200
-    ) -> Any:
+    def request(
+        self, method: str, service: str, path: str, body: Json | None = None
+    ) -> httpx.Response:
+        """One call with a fresh token for the organizations joined so far; any status."""
         token = mint_token(self.subject, self.organizations)
-        response = self._http.request(
+        return self._http.request(
             method,
             self.urls[service] + path,
             json=body,
             headers={"Authorization": f"Bearer {token}"},
         )
+
+    def call(
+        self, method: str, service: str, path: str, body: Json | None = None, expect: int = 200
+    ) -> Any:
+        """One call that must answer `expect`; returns the decoded JSON body."""
+        response = self.request(method, service, path, body)
         if response.status_code != expect:
             raise PlatformError(
                 f"{method} {service}{path} answered {response.status_code}, not {expect}: "

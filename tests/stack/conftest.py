@@ -1,0 +1,61 @@
+"""The real stack for end-to-end tests: PostgreSQL, Kafka, Kafka Connect with Debezium, the three
+services and the activity consumer, on ports of their own so that a `make up` stack can run
+beside it. Started once per session, stopped (every process) at the end."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contractgen.spec.project import load_project
+from contractgen.stack.stack import Ports, Stack
+from services.platform_client import PlatformClient
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_PORTS = Ports(postgres=56432, kafka=56092, controller=56093, connect=56083, apps_offset=20000)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Stack]:
+    # Not pytest's tmp_path: PostgreSQL runs as its own user and must reach its folder.
+    state_dir = Path(tempfile.mkdtemp(prefix="microservicesapp-stack-"))
+    platform = Stack(state_dir, load_project(ROOT / "specs"), TEST_PORTS, root=ROOT)
+    try:
+        platform.up()
+        yield platform
+    finally:
+        platform.down()
+        left = processes_of(state_dir)
+        shutil.rmtree(state_dir, ignore_errors=True)
+    assert not left, f"`down` left processes behind: {left}"
+
+
+def processes_of(state_dir: Path) -> list[int]:
+    """Pids of every live process that a stack in `state_dir` started (their environment says so),
+    PostgreSQL's server included (its data folder is in its command line)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            command = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and (
+            str(state_dir).encode() in environ or str(state_dir).encode() in command
+        ):
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[PlatformClient]:
+    urls = {name: stack.app_url(name) for name, (app, _) in stack.apps.items() if app.port}
+    with PlatformClient(urls, subject="e2e") as platform_client:
+        yield platform_client
