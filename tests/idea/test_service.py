@@ -92,7 +92,7 @@ def test_the_command_line_migrates_then_serves(
 
     cli.main(["--migrate", "--port", "9100"])
 
-    assert served == {"host": "127.0.0.1", "port": 9100}
+    assert served == {"host": "127.0.0.1", "port": 9100, "log_config": None}
     with build_app(settings_for(url)).test_client() as client:
         assert client.get("/readyz").status_code == 200
     engine = create_engine(url)

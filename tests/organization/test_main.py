@@ -25,12 +25,14 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
 
 def test_serves_on_the_default_address(calls: list[tuple[str, Any]]) -> None:
     main_module.main([])
-    assert calls == [("serve", ("AsyncApp", {"host": "127.0.0.1", "port": 8001}))]
+    assert calls == [
+        ("serve", ("AsyncApp", {"host": "127.0.0.1", "port": 8001, "log_config": None}))
+    ]
 
 
 def test_migrates_before_serving(calls: list[tuple[str, Any]]) -> None:
     main_module.main(["--migrate", "--host", "0.0.0.0", "--port", "9000"])
     assert calls == [
         ("migrate", "postgresql+psycopg://u@db:5432/organization"),
-        ("serve", ("AsyncApp", {"host": "0.0.0.0", "port": 9000})),
+        ("serve", ("AsyncApp", {"host": "0.0.0.0", "port": 9000, "log_config": None})),
     ]
