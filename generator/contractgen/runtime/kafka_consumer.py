@@ -41,7 +41,7 @@ class ConsumerSettings:
     bootstrap_servers: str
     group_id: str
     batch_size: int = 500
-    poll_timeout: float = 0.05
+    poll_timeout: float = 0.25  # only bounds how soon stop() is noticed
     retry_pause: float = 1.0
 
 
@@ -113,9 +113,7 @@ class EventConsumer:
         log.info("consuming", extra={"topics": self._dispatcher.topics})
         try:
             while not self._stopping.is_set():
-                messages = await asyncio.to_thread(
-                    self._consumer.consume, self._settings.batch_size, self._settings.poll_timeout
-                )
+                messages = await asyncio.to_thread(self._next_batch)
                 if messages:
                     await self._handle_batch(messages)
         finally:
@@ -124,6 +122,14 @@ class EventConsumer:
             log.info(
                 "stopped", extra={"applied": self.applied, "dead_lettered": self.dead_lettered}
             )
+
+    def _next_batch(self) -> list[Message]:
+        """Wait for one message, then take whatever else has already arrived (up to the batch
+        size) without waiting: a lone event is applied at once, a burst in one transaction."""
+        first = self._consumer.poll(self._settings.poll_timeout)
+        if first is None:
+            return []
+        return [first, *self._consumer.consume(self._settings.batch_size - 1, 0)]
 
     async def _handle_batch(self, messages: Sequence[Message]) -> None:
         decoded: list[Decoded] = []

@@ -43,6 +43,8 @@ def worker_properties(
         "config.providers": "env",
         "config.providers.env.class": "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
         "scheduled.rebalance.max.delay.ms": 0,
+        # Send each outbox event as soon as Debezium hands it over (Kafka 4 lingers 5 ms).
+        "producer.linger.ms": 0,
     }
 
 
