@@ -15,7 +15,8 @@ from typing import Any
 
 from contractgen.spec.project import load_project
 from contractgen.stack.cli import DEFAULT_STATE_DIR
-from contractgen.stack.stack import Ports, Stack
+from contractgen.stack.ports import Ports
+from contractgen.stack.stack import Stack
 from services.platform_client import PlatformClient, PlatformError
 
 EVENT_TYPES = (

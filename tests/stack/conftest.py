@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from contractgen.spec.project import load_project
-from contractgen.stack.stack import Ports, Stack
+from contractgen.stack.ports import Ports
+from contractgen.stack.stack import Stack
 from services.platform_client import PlatformClient
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_PORTS = Ports(postgres=56432, kafka=56092, controller=56093, connect=56083, apps_offset=20000)
+TEST_PORTS = Ports(postgres=25432, kafka=29092, controller=29093, connect=28083, apps_offset=20000)
 
 
 @pytest.fixture(scope="session")

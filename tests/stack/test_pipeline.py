@@ -99,6 +99,55 @@ def test_the_events_of_one_aggregate_arrive_in_order(client: PlatformClient) -> 
     assert descriptions == [f"version {v}" for v in range(1, 11)]
 
 
+def test_a_caller_of_one_organization_reaches_nothing_of_another_in_any_service(
+    stack: Stack, client: PlatformClient
+) -> None:
+    b = new_organization(client)
+    department = client.create_department(b, "Secret department")
+    role = client.create_role(b, "Secret role")
+    member = client.create_member(b, "Secret member", role["id"], department["id"])
+    idea = client.create_idea(b, "Secret idea", "Only for B.")
+    feed_before = client.wait_for_feed(b, lambda feed: count(feed, "IdeaCreated") == 1)
+
+    urls = {name: stack.app_url(name) for name, (app, _) in stack.apps.items() if app.port}
+    with PlatformClient(urls, subject="intruder") as intruder:
+        a = new_organization(intruder)
+        assert b not in intruder.organizations and a != b
+        body = {"name": "Planted", "description": "By A."}
+        attempts = [
+            ("GET", "organization", f"/organizations/{b}", None),
+            ("GET", "organization", f"/organizations/{b}/departments", None),
+            ("GET", "organization", f"/organizations/{b}/roles", None),
+            ("GET", "organization", f"/organizations/{b}/members", None),
+            ("GET", "organization", f"/organizations/{b}/members/{member['id']}", None),
+            ("POST", "organization", f"/organizations/{b}/departments", {"name": "Planted"}),
+            ("POST", "organization", f"/organizations/{b}/roles", {"name": "Planted"}),
+            (
+                "POST",
+                "organization",
+                f"/organizations/{b}/members",
+                {"name": "Planted", "roleId": role["id"], "departmentId": department["id"]},
+            ),
+            ("GET", "idea", f"/organizations/{b}/ideas", None),
+            ("GET", "idea", f"/organizations/{b}/ideas/{idea['id']}", None),
+            ("POST", "idea", f"/organizations/{b}/ideas", body),
+            ("PUT", "idea", f"/organizations/{b}/ideas/{idea['id']}", body),
+            ("DELETE", "idea", f"/organizations/{b}/ideas/{idea['id']}", None),
+            ("GET", "activity", f"/organizations/{b}/activities", None),
+        ]
+        for method, service, path, payload in attempts:
+            response = intruder.request(method, service, path, payload)
+            assert response.status_code in (403, 404), (method, service, path, response.text)
+            assert "Secret" not in response.text
+        listed = intruder.call("GET", "organization", "/organizations")
+        assert [o["id"] for o in listed["items"]] == [a]
+
+    client.create_idea(b, "Sentinel", "Arrives after anything A could have caused.")
+    feed_after = client.wait_for_feed(b, has_idea("Sentinel"))
+    assert len(feed_after) == len(feed_before) + 1
+    assert client.call("GET", "idea", f"/organizations/{b}/ideas/{idea['id']}") == idea
+
+
 def test_a_rolled_back_request_produces_no_activity(stack: Stack, client: PlatformClient) -> None:
     """A trigger checked at COMMIT fails the transaction after the idea and its event were
     written: the request fails, and nothing of it may reach Kafka."""

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from contractgen.cli import main
 from contractgen.spec.project import load_project
 from contractgen.stack.artifacts import StackError
-from contractgen.stack.stack import Ports, Stack
+from contractgen.stack.ports import Ports
+from contractgen.stack.stack import Stack
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,6 +12,7 @@ import click
 
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import load_project
+from contractgen.stack.ports import Ports
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +44,7 @@ def _stack_options(command: F) -> F:
 
 
 def _open(state_dir: Path, specs: Path, ports: Any = None) -> Any:
-    from contractgen.stack.stack import Ports, Stack
+    from contractgen.stack.stack import Stack
 
     try:
         project = load_project(specs)
@@ -70,22 +71,30 @@ def stack_group() -> None:
 @stack_group.command()
 @_stack_options
 @click.option(
-    "--postgres-port", type=int, default=55432, show_default=True, help="PostgreSQL on 127.0.0.1."
+    "--postgres-port",
+    type=int,
+    default=Ports.postgres,
+    show_default=True,
+    help="PostgreSQL on 127.0.0.1.",
 )
 @click.option(
-    "--kafka-port", type=int, default=59092, show_default=True, help="Kafka's broker on 127.0.0.1."
+    "--kafka-port",
+    type=int,
+    default=Ports.kafka,
+    show_default=True,
+    help="Kafka's broker on 127.0.0.1.",
 )
 @click.option(
     "--controller-port",
     type=int,
-    default=59093,
+    default=Ports.controller,
     show_default=True,
     help="Kafka's KRaft controller on 127.0.0.1.",
 )
 @click.option(
     "--connect-port",
     type=int,
-    default=58083,
+    default=Ports.connect,
     show_default=True,
     help="Kafka Connect's REST API on 127.0.0.1.",
 )
@@ -115,7 +124,6 @@ def up(
     """Start whatever is not running and wait until each part is ready (idempotent)."""
     from contractgen.runtime.jwt import mint_token
     from contractgen.stack.artifacts import StackError
-    from contractgen.stack.stack import Ports
 
     ports = Ports(postgres_port, kafka_port, controller_port, connect_port, apps_offset)
     stack = _open(state_dir, specs, ports)

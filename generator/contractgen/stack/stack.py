@@ -3,41 +3,19 @@ then the platform's own services and consumers on top of it."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from contractgen.spec.project import Project
 from contractgen.stack import connect, kafka
 from contractgen.stack.apps import App, platform_apps, start_app, wait_for_app
 from contractgen.stack.artifacts import StackError, ensure_artifacts
+from contractgen.stack.ports import Ports
 from contractgen.stack.postgres import PostgresCluster, PostgresError, port_is_free
 from contractgen.stack.processes import ManagedProcess
 
 DLQ_SUFFIX = ".dlq"
-
-
-@dataclass(frozen=True)
-class Ports:
-    postgres: int = 55432
-    kafka: int = 59092
-    controller: int = 59093
-    connect: int = 58083
-    # Added to each service's contract port (x-port), so that two stacks can run side by side.
-    apps_offset: int = 0
-
-    def save(self, state_dir: Path) -> None:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        (state_dir / "ports.json").write_text(json.dumps(asdict(self), indent=2) + "\n")
-
-    @classmethod
-    def saved(cls, state_dir: Path) -> Ports | None:
-        """The ports a stack in `state_dir` was started with, if it ever was."""
-        try:
-            return cls(**json.loads((state_dir / "ports.json").read_text()))
-        except (OSError, ValueError, TypeError):
-            return None
 
 
 @dataclass
