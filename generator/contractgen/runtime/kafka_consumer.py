@@ -4,7 +4,9 @@ Per batch: decode every message (undecodable ones go to `<topic>.dlq` with the r
 headers), apply the rest in ONE database transaction that also records each event id in the
 inbox (a redelivered event is skipped), commit, and only then commit the Kafka offsets. A
 handler or database failure rolls the batch back and retries it after a pause: nothing is
-skipped, nothing is applied twice.
+skipped, nothing is applied twice. Only a message whose handler keeps failing on its own while
+the database answers is set aside, to the dead letters with the error, so that one bad event
+cannot stop the feed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from confluent_kafka import Consumer, Message, Producer, TopicPartition
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contractgen.runtime.avro import Event
@@ -43,6 +45,9 @@ class ConsumerSettings:
     batch_size: int = 500
     poll_timeout: float = 0.25  # only bounds how soon stop() is noticed
     retry_pause: float = 1.0
+    # A message whose handler fails this many times in a row, alone in its transaction and with
+    # the database reachable, is a poison message: it goes to the dead letters.
+    max_attempts: int = 3
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,10 @@ def meta_for(message: Message) -> EventMeta:
         traceparent=headers.get("traceparent"),
         occurred_at=occurred_at,
     )
+
+
+class _Stopped(Exception):
+    """Asked to stop while a batch was not yet applied."""
 
 
 class EventConsumer:
@@ -146,17 +155,53 @@ class EventConsumer:
                 self._dead_letter(message, str(reason))
                 continue
             decoded.append(Decoded(message, event, handler, meta))
-        while not self._stopping.is_set():
-            try:
-                await self._apply(decoded)
-                break
-            except Exception:
-                log.exception("applying a batch failed; retrying it")
-                await asyncio.sleep(self._settings.retry_pause)
-        else:
+        if not await self._apply_batch(decoded):
             return  # stopping: the uncommitted batch is redelivered to the next consumer
         self._producer.flush(10)
         self._commit(messages)
+
+    async def _apply_batch(self, decoded: Sequence[Decoded]) -> bool:
+        """Apply the batch in one transaction; when that keeps failing with the database up, one
+        message at a time, so that only a poison message is set aside. False when stopping."""
+        try:
+            if await self._retry(decoded) is None:
+                return True
+            for item in decoded:
+                error = await self._retry([item])
+                if error is not None:
+                    self._dead_letter(
+                        item.message,
+                        f"handler failed {self._settings.max_attempts} times: {error!r}",
+                    )
+        except _Stopped:
+            return False
+        return True
+
+    async def _retry(self, batch: Sequence[Decoded]) -> Exception | None:
+        """Apply `batch` until it succeeds (None), until it failed `max_attempts` times while the
+        database answered (the last error); raises _Stopped when asked to stop. An unreachable
+        database is an outage, not a poison message: it is retried for as long as it lasts."""
+        attempts = 0
+        while not self._stopping.is_set():
+            try:
+                await self._apply(batch)
+                return None
+            except Exception as error:
+                log.exception("applying %d event(s) failed; retrying", len(batch))
+                if await self._database_answers():
+                    attempts += 1
+                    if attempts >= self._settings.max_attempts:
+                        return error
+                await asyncio.sleep(self._settings.retry_pause)
+        raise _Stopped
+
+    async def _database_answers(self) -> bool:
+        try:
+            async with self._engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     async def _apply(self, batch: Sequence[Decoded]) -> None:
         async with self._engine.begin() as connection:

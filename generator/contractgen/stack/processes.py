@@ -34,15 +34,26 @@ class ManagedProcess:
         return f"{MARKER}={self.state_dir}/{self.name}"
 
     def pid(self) -> int | None:
-        """The pid when this very process still runs, else None."""
+        """The pid when this very process still runs, else None. The pid file is the fast path;
+        when it is missing or names another process, the process table is searched for the
+        marker, so that a part of the stack is never left running unseen."""
         try:
             pid = int(self.pid_file.read_text().strip())
-            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         except (OSError, ValueError):
-            return None
-        if self.marker.encode() not in environ or _is_zombie(pid):
-            return None
-        return pid
+            pid = None
+        if pid is not None and self._is_ours(pid):
+            return pid
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and self._is_ours(int(entry.name)):
+                return int(entry.name)
+        return None
+
+    def _is_ours(self, pid: int) -> bool:
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            return False
+        return self.marker.encode() in environ and not _is_zombie(pid)
 
     def start(self, argv: Sequence[str], env: Mapping[str, str] | None = None) -> int:
         """Start in the background, detached from our terminal, logging to `log_file`."""
