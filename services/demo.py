@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,11 @@ from contractgen.spec.project import load_project
 from contractgen.stack.cli import DEFAULT_STATE_DIR
 from contractgen.stack.ports import Ports
 from contractgen.stack.stack import Stack
+from generated.activity import models
 from services.platform_client import PlatformClient, PlatformError
 
-EVENT_TYPES = (
-    "OrganizationCreated",
-    "DepartmentCreated",
-    "RoleCreated",
-    "MemberCreated",
-    "IdeaCreated",
-    "IdeaUpdated",
-    "IdeaDeleted",
-)
+# Every event type the activity feed records, as its contract lists them.
+EVENT_TYPES = typing.get_args(typing.get_type_hints(models.Activity)["type"])
 
 
 def run_scenario(client: PlatformClient) -> tuple[int, int]:

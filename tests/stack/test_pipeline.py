@@ -225,6 +225,7 @@ def test_redelivery_after_killing_connect_and_rewinding_the_consumer_applies_eac
 
     consumer = stack.process(CONSUMER)
     assert consumer.stop()
+    assert '"message": "stopped"' in consumer.log_tail(5)  # SIGTERM: a clean shutdown, not a kill
     _rewind_to_start(stack, CONSUMER_GROUP, [IDEA_TOPIC, ORGANIZATION_TOPIC])
     stack.up()
     for name in names[20:]:
