@@ -57,7 +57,11 @@ def build_consumer(settings: Settings, engine: AsyncEngine) -> EventConsumer:
     """The Kafka consumer loop over every subscribed topic; the caller disposes of `engine`."""
     return create_consumer(
         build_consumer_handlers(settings, engine=engine),
-        settings=ConsumerSettings(settings.kafka_bootstrap_servers, settings.consumer_group),
+        settings=ConsumerSettings(
+            settings.kafka_bootstrap_servers,
+            settings.consumer_group,
+            client_config=settings.kafka_security,
+        ),
         engine=engine,
         inbox=inbox,
     )

@@ -3,7 +3,8 @@
 `ACTIVITY_DATABASE_URL`: a SQLAlchemy URL; ``postgresql+psycopg`` serves the async app and the
 blocking migrations alike. JWT verification comes from `JWT_SECRET` or `JWT_PUBLIC_KEYS` (see
 `JwtSettings.from_env`). The consumer reads from `KAFKA_BOOTSTRAP_SERVERS` in the consumer group
-`ACTIVITY_CONSUMER_GROUP`.
+`ACTIVITY_CONSUMER_GROUP`; a managed Kafka's credentials come from `KAFKA_SECURITY_PROTOCOL`,
+`KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from contractgen.runtime.jwt import JwtSettings
+from contractgen.runtime.kafka_consumer import kafka_security_from_env
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/activity"
 DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9092"
@@ -25,6 +27,7 @@ class Settings:
     jwt: JwtSettings = field(default_factory=JwtSettings.from_env)
     kafka_bootstrap_servers: str = DEFAULT_KAFKA_BOOTSTRAP_SERVERS
     consumer_group: str = DEFAULT_CONSUMER_GROUP
+    kafka_security: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +38,5 @@ class Settings:
             kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS")
             or DEFAULT_KAFKA_BOOTSTRAP_SERVERS,
             consumer_group=env.get("ACTIVITY_CONSUMER_GROUP") or DEFAULT_CONSUMER_GROUP,
+            kafka_security=kafka_security_from_env(env),
         )

@@ -44,6 +44,27 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "kafka:9092",
         "activity-blue",
     )
+    assert settings.kafka_security == {}
+
+
+def test_a_managed_kafkas_credentials_reach_the_consumer_and_its_dead_letter_producer() -> None:
+    settings = Settings.from_env(
+        {
+            "KAFKA_BOOTSTRAP_SERVERS": "pkc-1.westeurope.azure.confluent.cloud:9092",
+            "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "KAFKA_SASL_MECHANISM": "PLAIN",
+            "KAFKA_SASL_USERNAME": "key",
+            "KAFKA_SASL_PASSWORD": "secret",
+        }
+    )
+    assert settings.kafka_security == {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanisms": "PLAIN",
+        "sasl.username": "key",
+        "sasl.password": "secret",
+    }
+    consumer = build_consumer(settings, create_engine(settings.database_url))
+    assert consumer.settings.client_config == settings.kafka_security
 
 
 @pytest.fixture

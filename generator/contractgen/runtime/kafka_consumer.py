@@ -16,8 +16,8 @@ import contextlib
 import logging
 import signal
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from confluent_kafka import Consumer, Message, Producer, TopicPartition
@@ -48,6 +48,24 @@ class ConsumerSettings:
     # A message whose handler fails this many times in a row, alone in its transaction and with
     # the database reachable, is a poison message: it goes to the dead letters.
     max_attempts: int = 3
+    # Further librdkafka settings for both the consumer and the dead-letter producer, e.g. the
+    # security.protocol / sasl.* of a managed Kafka (see `kafka_security_from_env`).
+    client_config: Mapping[str, str] = field(default_factory=dict)
+
+
+KAFKA_SECURITY_ENV = {
+    "KAFKA_SECURITY_PROTOCOL": "security.protocol",
+    "KAFKA_SASL_MECHANISM": "sasl.mechanisms",
+    "KAFKA_SASL_USERNAME": "sasl.username",
+    "KAFKA_SASL_PASSWORD": "sasl.password",
+}
+
+
+def kafka_security_from_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The librdkafka security settings given in the environment (none for a local Kafka):
+    KAFKA_SECURITY_PROTOCOL (e.g. SASL_SSL), KAFKA_SASL_MECHANISM (e.g. PLAIN),
+    KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (a Confluent Cloud API key and secret)."""
+    return {key: environ[name] for name, key in KAFKA_SECURITY_ENV.items() if environ.get(name)}
 
 
 @dataclass(frozen=True)
@@ -94,7 +112,7 @@ class EventConsumer:
         self._engine = engine
         self._inbox = inbox
         self._stopping = asyncio.Event()
-        common = {"bootstrap.servers": settings.bootstrap_servers}
+        common = {**settings.client_config, "bootstrap.servers": settings.bootstrap_servers}
         self._consumer = Consumer(
             {
                 **common,
@@ -107,6 +125,10 @@ class EventConsumer:
         self._producer = Producer({**common, "linger.ms": 0, "enable.idempotence": True})
         self.applied = 0
         self.dead_lettered = 0
+
+    @property
+    def settings(self) -> ConsumerSettings:
+        return self._settings
 
     def stop(self) -> None:
         self._stopping.set()
