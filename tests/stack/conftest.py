@@ -8,7 +8,9 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from contractgen.spec.project import load_project
@@ -60,3 +62,26 @@ def client(stack: Stack) -> Iterator[PlatformClient]:
     urls = {name: stack.app_url(name) for name, (app, _) in stack.apps.items() if app.port}
     with PlatformClient(urls, subject="e2e") as platform_client:
         yield platform_client
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """When a stack test fails, attach what the stack says: connector states and log tails."""
+    report = yield
+    stack = getattr(item, "funcargs", {}).get("stack")
+    if report.failed and call.when == "call" and isinstance(stack, Stack):
+        report.sections.append(("stack diagnosis", diagnosis(stack)))
+    return report
+
+
+def diagnosis(stack: Stack) -> str:
+    lines = [f"{name}: {state}" for name, state in stack.status().items()]
+    for name in ("idea-outbox", "organization-outbox"):
+        try:
+            status = httpx.get(f"{stack.connect_url}/connectors/{name}/status", timeout=5).text
+        except httpx.HTTPError as error:
+            status = repr(error)
+        lines.append(f"connector {name}: {status[:2000]}")
+    for name in ("connect", "activity-consumer", "kafka"):
+        lines.append(f"--- end of {name}'s log\n{stack.process(name).log_tail(40)}")
+    return "\n".join(lines)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
+import statistics
 import time
 import uuid
 from typing import Any
 
+import psycopg
 import pytest
 from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
@@ -97,6 +99,32 @@ def test_the_events_of_one_aggregate_arrive_in_order(client: PlatformClient) -> 
     assert [a["type"] for a in ours] == ["IdeaCreated"] + ["IdeaUpdated"] * 10 + ["IdeaDeleted"]
     descriptions = [a["payload"]["description"] for a in ours[1:-1]]
     assert descriptions == [f"version {v}" for v in range(1, 11)]
+
+
+def test_time_from_201_to_the_activity_row(
+    stack: Stack, client: PlatformClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reported, not asserted (targets live in bench/): each idea is created alone and the
+    activity database is watched until its row is there."""
+    oid = new_organization(client)
+    url = stack.database_url("activity", driver="postgresql")
+    seconds = []
+    with psycopg.connect(url, autocommit=True) as db:
+        for n in range(30):
+            idea = client.create_idea(oid, f"Timed {n}", "How long until the feed has it?")
+            created = time.perf_counter()
+            deadline = created + 30
+            query = "SELECT count(*) FROM activity WHERE type = 'IdeaCreated' AND aggregate_id = %s"
+            while (row := db.execute(query, (str(idea["id"]),)).fetchone()) and row[0] == 0:
+                assert time.perf_counter() < deadline, f"idea {idea['id']} never reached the feed"
+                time.sleep(0.002)
+            seconds.append(time.perf_counter() - created)
+            assert row[0] == 1
+    with capsys.disabled():
+        print(
+            f"\n201 -> activity row visible, {len(seconds)} ideas one at a time: "
+            f"median {statistics.median(seconds) * 1000:.0f} ms, worst {max(seconds) * 1000:.0f} ms"
+        )
 
 
 def test_a_caller_of_one_organization_reaches_nothing_of_another_in_any_service(

@@ -54,9 +54,9 @@ def wait_for_app(process: ManagedProcess, app: App, timeout: float = 60.0) -> No
     still running a moment after start (it fails fast on bad settings)."""
     deadline = time.monotonic() + (timeout if app.port else 3.0)
     while time.monotonic() < deadline:
-        if process.pid() is None:
+        if (status := process.exit_code()) is not None:
             raise StackError(
-                f"{app.name} exited while starting; the end of {process.log_file}:\n{process.log_tail()}"
+                f"{app.name} exited (status {status}) while starting; the end of {process.log_file}:\n{process.log_tail()}"
             )
         if app.url:
             try:

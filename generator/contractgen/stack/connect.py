@@ -68,9 +68,9 @@ def start_connect(
 def wait_for_connect(process: ManagedProcess, url: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.pid() is None:
+        if (status := process.exit_code()) is not None:
             raise StackError(
-                f"Kafka Connect exited while starting; the end of {process.log_file}:\n{process.log_tail()}"
+                f"Kafka Connect exited (status {status}) while starting; the end of {process.log_file}:\n{process.log_tail()}"
             )
         try:
             plugins = httpx.get(f"{url}/connector-plugins", timeout=2).json()

@@ -75,9 +75,9 @@ def wait_for_kafka(process: ManagedProcess, bootstrap: str, timeout: float = 90.
     deadline = time.monotonic() + timeout
     client = admin(bootstrap)
     while time.monotonic() < deadline:
-        if process.pid() is None:
+        if (status := process.exit_code()) is not None:
             raise StackError(
-                f"Kafka exited while starting; the end of {process.log_file}:\n{process.log_tail()}"
+                f"Kafka exited (status {status}) while starting; the end of {process.log_file}:\n{process.log_tail()}"
             )
         try:
             metadata = client.list_topics(timeout=2)

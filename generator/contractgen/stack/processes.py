@@ -12,6 +12,9 @@ from pathlib import Path
 
 MARKER = "CONTRACTGEN_PROCESS"
 
+# The processes this Python process started, by marker: their exit is known for certain.
+_children: dict[str, subprocess.Popen[bytes]] = {}
+
 
 @dataclass(frozen=True)
 class ManagedProcess:
@@ -70,7 +73,17 @@ class ManagedProcess:
                 start_new_session=True,
             )
         self.pid_file.write_text(f"{process.pid}\n")
+        _children[self.marker] = process
         return process.pid
+
+    def exit_code(self) -> int | None:
+        """The exit status when it has ended, None while it runs. Certain for a process started
+        from here (its parent sees it end); for one started by an earlier command, its absence
+        from the process table is the exit (status -1)."""
+        child = _children.get(self.marker)
+        if child is not None:
+            return child.poll()
+        return -1 if self.pid() is None else None
 
     def stop(self, timeout: float = 30.0) -> bool:
         """SIGTERM, then SIGKILL after `timeout`; True when it was running."""
