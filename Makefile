@@ -35,7 +35,7 @@ lint: setup ## ruff lint and format check
 typecheck: setup ## mypy (strict on the framework)
 	$(BIN)/mypy
 
-test: setup check lint typecheck ## Set up, then run every check and test
+test: setup check lint typecheck deploy-tools ## Set up, then run every check and test
 	$(BIN)/pytest
 
 up: setup generate ## Set up, generate and run the whole platform; prints URLs and a token
@@ -52,3 +52,42 @@ demo: setup ## Run a scripted scenario against `make up` and watch the activity 
 
 clean: ## Remove the venv and installed packages
 	rm -rf $(VENV) generator/node_modules
+
+# Offline deployment checks (tests/deploy): checkov in a venv of its own (it pins many packages),
+# kustomize built from its Go module, the Strimzi CRD schemas from npm.
+TOOLS := .venv-tools
+KUSTOMIZE_VERSION := v5.7.1
+GO ?= $(or $(shell command -v go),/usr/local/go/bin/go)
+
+.PHONY: deploy-tools clean-deploy-tools
+
+$(TOOLS)/.installed: tests/deploy/requirements-tools.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --upgrade pip
+	$(TOOLS)/bin/pip install --quiet -r tests/deploy/requirements-tools.txt
+	touch $@
+
+$(TOOLS)/.kustomize-$(KUSTOMIZE_VERSION):
+	mkdir -p $(TOOLS)/bin
+	GOBIN=$(abspath $(TOOLS)/bin) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+	touch $@
+
+tests/deploy/strimzi/node_modules/.installed: tests/deploy/strimzi/package.json tests/deploy/strimzi/package-lock.json
+	npm ci --prefix tests/deploy/strimzi --no-audit --no-fund --loglevel=error
+	touch $@
+
+deploy-tools: $(TOOLS)/.installed $(TOOLS)/.kustomize-$(KUSTOMIZE_VERSION) tests/deploy/strimzi/node_modules/.installed ## Install the deployment checkers (checkov, kustomize, Strimzi schemas)
+
+# Benchmarks (bench/README.md): the `bench` extra (matplotlib, psycopg-pool, profilers), then
+# B1-B4 on loopback with bounded load; results and plots in bench/results/, table in bench/README.md.
+.PHONY: bench
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: setup $(VENV)/.bench-installed ## Run the benchmarks (about 12 minutes)
+	$(BIN)/python -m bench
+
+clean-deploy-tools: ## Remove the deployment checkers
+	rm -rf $(TOOLS) tests/deploy/strimzi/node_modules

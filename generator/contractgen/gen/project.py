@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from contractgen.gen.deploy import deploy_files
 from contractgen.gen.formatting import format_python
 from contractgen.gen.naming import header
 from contractgen.gen.render import render
@@ -24,6 +25,7 @@ def project_files(project: Project) -> dict[str, str]:
     }
     for service in project.services:
         files.update(service_files(service, project.docs))
+    files.update(deploy_files(project))
     return dict(sorted(format_python(files).items()))
 
 

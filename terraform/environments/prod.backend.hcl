@@ -1,0 +1,6 @@
+# Remote state: `terraform init -backend-config=environments/prod.backend.hcl`.
+resource_group_name  = "rg-microservicesapp-tfstate"
+storage_account_name = "microservicesapptfstate"
+container_name       = "tfstate"
+key                  = "prod.terraform.tfstate"
+use_azuread_auth     = true

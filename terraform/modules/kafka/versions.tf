@@ -1,0 +1,8 @@
+terraform {
+  required_providers {
+    confluent = {
+      source  = "confluentinc/confluent"
+      version = "~> 2.12"
+    }
+  }
+}
