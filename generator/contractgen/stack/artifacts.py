@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -77,6 +78,16 @@ def ensure_artifacts(say: Callable[[str], None]) -> Artifacts:
     artifacts = Artifacts(root / "lib", root / "plugins")
     if (root / ".complete").is_file():
         return artifacts
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with (root.parent / f"{root.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two stacks starting at once fetch once
+        if not (root / ".complete").is_file():
+            _fetch(root, say)
+    return artifacts
+
+
+def _fetch(root: Path, say: Callable[[str], None]) -> None:
+    artifacts = Artifacts(root / "lib", root / "plugins")
     require("java", "install a JDK 17 (`apt-get install -y openjdk-17-jre-headless`)")
     mvn = require("mvn", "install Maven (`apt-get install -y maven`)")
     say(
@@ -113,4 +124,3 @@ def ensure_artifacts(say: Callable[[str], None]) -> Artifacts:
     (root / ".complete").write_text(
         f"kafka {KAFKA_VERSION}\ndebezium {DEBEZIUM_VERSION}\n", encoding="utf-8"
     )
-    return artifacts
