@@ -86,7 +86,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-bench: setup $(VENV)/.bench-installed ## Run the benchmarks (about 12 minutes)
+bench: setup $(VENV)/.bench-installed ## Run the benchmarks (about 7 minutes); results in bench/results/
 	$(BIN)/python -m bench
 
 clean-deploy-tools: ## Remove the deployment checkers

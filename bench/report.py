@@ -1,0 +1,263 @@
+"""Results out: the JSON file, the two plots, and the table in bench/README.md.
+
+`python -m bench.report bench/results/<timestamp>.json` draws the plots and the table again from a
+results file (after a change to this module, say).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+README = Path(__file__).with_name("README.md")
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def targets(results: dict[str, Any]) -> dict[str, Any]:
+    """Each issue target: the figure, the bar, met or not (None when it was not measured)."""
+    found: dict[str, Any] = {}
+    if "b1" in results:
+        ratio = results["b1"]["ratios"]["generated_over_baseline"]
+        found["B1 generated >= 80% of baseline req/s"] = {"value": ratio, "met": ratio >= 0.8}
+    if "b2" in results:
+        at_200 = [r for r in results["b2"]["rates"] if r["rate"] == 200]
+        if at_200:
+            p99 = at_200[0]["e2e_ms"].get("p99")
+            met = (
+                p99 is not None
+                and p99 <= 100
+                and at_200[0]["missing_activities"] == 0
+                and not at_200[0]["saturated"]
+            )
+            found["B2 p99 <= 100 ms at 200/s"] = {"value": p99, "met": met}
+    if "b3" in results:
+        b3 = results["b3"]
+        sustained = b3["highest_sustained_per_s"]
+        found["B3 >= 2000 events/s sustained"] = {
+            "value": sustained,
+            "met": sustained is not None and sustained >= 2000,
+        }
+        ratio = b3["consumer_over_plain"]
+        found["B3 consumer >= 50% of plain read"] = {
+            "value": ratio,
+            "met": ratio is not None and ratio >= 0.5,
+        }
+    if "b4" in results:
+        largest = [r for r in results["b4"]["synthetic"] if r["operations"] == 1000]
+        if largest:
+            seconds = largest[0]["seconds"]
+            found["B4 1000 operations < 10 s"] = {"value": seconds, "met": seconds < 10}
+        exponent = results["b4"].get("fit", {}).get("exponent_largest_two")
+        if exponent is not None:
+            found["B4 growth close to linear (exponent <= 1.2)"] = {
+                "value": exponent,
+                "met": exponent <= 1.2,
+            }
+    return found
+
+
+def write_json(results: dict[str, Any], folder: Path, stamp: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stamp}.json"
+    path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return path
+
+
+def plot(results: dict[str, Any], folder: Path, stamp: str) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    written = []
+    if "b2" in results:
+        rates = results["b2"]["rates"]
+        figure, axes = plt.subplots(figsize=(7, 4.5))
+        xs = [r["rate"] for r in rates]
+        for key, style in (("p50", "o-"), ("p95", "s--"), ("p99", "^-")):
+            axes.plot(xs, [r["e2e_ms"].get(key) for r in rates], style, label=f"e2e {key}")
+        for r in rates:
+            if r["saturated"]:
+                axes.annotate(
+                    f"service saturated\n({r['achieved_per_s']:.0f}/s created)",
+                    (r["rate"], r["e2e_ms"].get("p99") or 1),
+                    textcoords="offset points",
+                    xytext=(0, 8),
+                    ha="center",
+                    fontsize=8,
+                )
+        axes.axhline(100, color="grey", linestyle=":", label="target p99 at 200/s")
+        axes.set_xlabel("requests per second (POST idea)")
+        axes.set_ylabel("HTTP 201 -> activity row visible (ms)")
+        axes.set_yscale("log")
+        axes.yaxis.set_major_locator(
+            matplotlib.ticker.FixedLocator([5, 10, 20, 50, 100, 200, 500, 1000])
+        )
+        axes.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        axes.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        axes.margins(x=0.12, y=0.2)
+        axes.set_title(f"B2 end-to-end latency ({stamp})")
+        axes.legend()
+        axes.grid(True, which="both", alpha=0.3)
+        path = folder / f"{stamp}-b2-latency.png"
+        figure.tight_layout()
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
+        written.append(path)
+    if "b4" in results and results["b4"]["synthetic"]:
+        points = results["b4"]["synthetic"]
+        figure, axes = plt.subplots(figsize=(7, 4.5))
+        xs = [p["operations"] for p in points]
+        axes.plot(xs, [p["seconds"] for p in points], "o-", label="contractgen generate (wall)")
+        validate = [p["phases_s"]["load_and_validate"] for p in points]
+        axes.plot(xs, validate, "s--", label="of which load + validate")
+        fit = results["b4"].get("fit", {})
+        if fit:
+            line = [fit["intercept_s"] + fit["per_operation_ms"] / 1000 * x for x in xs]
+            axes.plot(xs, line, ":", color="grey", label="linear fit")
+        axes.axhline(10, color="red", linestyle=":", label="target: 1000 operations < 10 s")
+        axes.set_xlabel("operations (and messages) in the contracts")
+        axes.set_ylabel("seconds")
+        axes.set_title(f"B4 generator scaling ({stamp})")
+        axes.legend()
+        axes.grid(True, alpha=0.3)
+        path = folder / f"{stamp}-b4-generator.png"
+        figure.tight_layout()
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
+        written.append(path)
+    return written
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        for limit, digits in ((0.1, 3), (10, 2), (100, 1)):
+            if abs(value) < limit:
+                return f"{value:.{digits}f}"
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def table(results: dict[str, Any], stamp: str, plots: list[Path]) -> str:
+    lines = [
+        f"Latest run: `results/{stamp}.json` (commit {results['machine']['commit']}, "
+        f"{results['machine']['cpus']} cores, load average at start "
+        f"{results['machine']['load_average_at_start'][0]}, {results['duration_s']:.0f} s in all).",
+        "",
+        "| target | figure | met |",
+        "|---|---|---|",
+    ]
+    for name, target in results["targets"].items():
+        met = {True: "yes", False: "**no**", None: "-"}[target["met"]]
+        lines.append(f"| {name} | {_fmt(target['value'])} | {met} |")
+    if "b1" in results:
+        settings = results["b1"]["settings"]
+        lines += [
+            "",
+            f"B1 (wrk -t{settings['threads']} -c{settings['connections']}, {settings['rounds']} "
+            f"rounds of {settings['duration']} s per target taking turns):",
+            "",
+        ]
+        lines += ["| target | req/s | p50 ms | p99 ms | server CPU % |", "|---|---|---|---|---|"]
+        for name, figures in results["b1"]["targets"].items():
+            if name == "pgbench":
+                lines.append(
+                    f"| pgbench (same SQL) | {_fmt(figures['tps'])} | "
+                    f"{_fmt(figures['latency_ms']['p50'])} | {_fmt(figures['latency_ms']['p99'])} | - |"
+                )
+            else:
+                lines.append(
+                    f"| {name} | {_fmt(figures['requests_per_s'])} | "
+                    f"{_fmt(figures['latency_ms']['p50'])} | {_fmt(figures['latency_ms']['p99'])} | "
+                    f"{_fmt(figures['server_cpu_percent'])} |"
+                )
+        ratios = results["b1"]["ratios"]
+        lines.append("")
+        lines.append(
+            f"generated/baseline {ratios['generated_over_baseline']:.2f}, "
+            f"generated/baseline (SQLAlchemy) {ratios['generated_over_baseline_sqlalchemy']:.2f}, "
+            f"generated/pgbench {ratios['generated_over_pgbench']:.3f}."
+        )
+    if "b2" in results:
+        lines += ["", "B2 (HTTP 201 to activity row visible):", ""]
+        lines += [
+            "| rate/s | created/s | e2e p50 ms | p95 | p99 | HTTP p99 ms | missing | saturated |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in results["b2"]["rates"]:
+            e2e = r["e2e_ms"]
+            lines.append(
+                f"| {r['rate']} | {_fmt(r['achieved_per_s'])} | {_fmt(e2e.get('p50'))} | "
+                f"{_fmt(e2e.get('p95'))} | {_fmt(e2e.get('p99'))} | "
+                f"{_fmt(r['http_ms'].get('p99'))} | {r['missing_activities']} | "
+                f"{'**yes**' if r['saturated'] else 'no'} |"
+            )
+    if "b3" in results:
+        b3 = results["b3"]
+        lines += ["", "B3 (outbox rows written by pgbench at a fixed rate):", ""]
+        lines += [
+            "| rate/s | written/s | published/s | ingested/s | backlog at end | sustained | drain/s |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for s in b3["stages"]:
+            lines.append(
+                f"| {s['rate']} | {_fmt(s['written_per_s'])} | {_fmt(s['published_per_s'])} | "
+                f"{_fmt(s['ingested_per_s'])} | {s['backlog_at_end']} | "
+                f"{'yes' if s['sustained'] else 'no'} | {_fmt(s['drain']['per_s'])} |"
+            )
+        lines.append("")
+        lines.append(
+            f"Plain read of the topic: {_fmt(b3['plain_read']['per_s'])} events/s; the activity "
+            f"consumer from a backlog: {_fmt(b3['consumer_ingest']['per_s'])} events/s "
+            f"(ratio {_fmt(b3['consumer_over_plain'])})."
+        )
+    if "b4" in results:
+        b4 = results["b4"]
+        lines += ["", "B4 (`contractgen generate`, a fresh process each):", ""]
+        lines += [
+            "| contracts | seconds | of which validate | peak MB | files |",
+            "|---|---|---|---|---|",
+        ]
+        project = b4["project"]
+        lines.append(
+            f"| the 3 services | {_fmt(project['seconds'])} | "
+            f"{_fmt(project['phases_s']['load_and_validate'])} | {_fmt(project['peak_rss_mb'])} | "
+            f"{project['files']} |"
+        )
+        for r in b4["synthetic"]:
+            lines.append(
+                f"| {r['operations']} operations + messages | {_fmt(r['seconds'])} | "
+                f"{_fmt(r['phases_s']['load_and_validate'])} | {_fmt(r['peak_rss_mb'])} | {r['files']} |"
+            )
+    if plots:
+        lines.append("")
+        lines += [f"![{path.stem}](results/{path.name})" for path in plots]
+    return "\n".join(lines)
+
+
+def update_readme(text: str) -> None:
+    readme = README.read_text(encoding="utf-8")
+    before, _, rest = readme.partition(START)
+    _, _, after = rest.partition(END)
+    README.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.report")
+    parser.add_argument("results", type=Path, help="a bench/results/<timestamp>.json")
+    args = parser.parse_args(argv)
+    results = json.loads(args.results.read_text(encoding="utf-8"))
+    results["targets"] = targets(results)
+    stamp = args.results.stem
+    args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    update_readme(table(results, stamp, plot(results, args.results.parent, stamp)))
+
+
+if __name__ == "__main__":
+    main()
