@@ -17,8 +17,8 @@ from contractgen import __version__
 from contractgen.gen.connectors import CONNECTORS
 from contractgen.gen.naming import header
 from contractgen.gen.render import render
-from contractgen.runtime.kafka_consumer import DLQ_SUFFIX
 from contractgen.spec.project import Project, ServiceSpec
+from contractgen.topics import dead_letter_topic
 
 NAMESPACE = "microservicesapp"
 KAFKA_CLUSTER = "microservicesapp-kafka"  # the Strimzi Kafka the topics belong to
@@ -202,7 +202,7 @@ def _topics(
                 )
     for consumer in consumers:
         for address in consumer.topics:
-            name = address + DLQ_SUFFIX
+            name = dead_letter_topic(address)
             topics[name] = Topic(
                 name,
                 1,

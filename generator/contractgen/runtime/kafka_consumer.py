@@ -33,9 +33,9 @@ from contractgen.runtime.consumer import (
     headers_dict,
 )
 from contractgen.runtime.inbox import record_once
+from contractgen.topics import dead_letter_topic
 
 log = logging.getLogger("contractgen.consumer")
-DLQ_SUFFIX = ".dlq"
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,7 @@ class EventConsumer:
             ("dlq.offset", str(message.offset()).encode()),
         ]
         self._producer.produce(
-            f"{message.topic()}{DLQ_SUFFIX}",
+            dead_letter_topic(str(message.topic())),
             value=message.value(),
             key=message.key(),
             headers=headers,

@@ -31,19 +31,34 @@ class Documents:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._cache: dict[Path, Any] = {}
+        self._displayed: dict[Path, str] = {}
+        self._resolved: dict[Path, Path] = {}
+
+    def _resolve(self, path: Path) -> Path:
+        """`path.resolve()`, remembered: it is asked for every node and `$ref` walked."""
+        resolved = self._resolved.get(path)
+        if resolved is None:
+            resolved = self._resolved[path] = path.resolve()
+        return resolved
 
     def display(self, path: Path) -> str:
-        path = path.resolve()
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """How errors name a file: relative to the specs' root where it lies below it. Asked for
+        every node walked, so remembered per path."""
+        shown = self._displayed.get(path)
+        if shown is None:
+            resolved = self._resolve(path)
+            try:
+                shown = resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                shown = resolved.as_posix()
+            self._displayed[path] = shown
+        return shown
 
     def location(self, path: Path, pointer: str = "") -> Location:
         return Location(self.display(path), pointer)
 
     def load(self, path: Path) -> Any:
-        path = path.resolve()
+        path = self._resolve(path)
         if path not in self._cache:
             try:
                 text = path.read_text(encoding="utf-8")
@@ -56,7 +71,7 @@ class Documents:
         return self._cache[path]
 
     def root_node(self, path: Path) -> Node:
-        path = path.resolve()
+        path = self._resolve(path)
         return Node(path, "", self.load(path), self.location(path))
 
     def walk(self, path: Path, pointer: str, at: Location) -> Node:
@@ -89,7 +104,7 @@ class Documents:
         file_part, _, pointer = ref.partition("#")
         if pointer and not pointer.startswith("/"):
             raise SpecError.at(at, f"$ref {ref!r}: the fragment must be a JSON pointer")
-        target = (node.path.parent / file_part).resolve() if file_part else node.path
+        target = self._resolve(node.path.parent / file_part) if file_part else node.path
         if file_part and not target.is_file():
             raise SpecError.at(at, f"$ref {ref!r}: file {self.display(target)} does not exist")
         return self.walk(target, pointer, at)

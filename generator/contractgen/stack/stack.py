@@ -14,8 +14,7 @@ from contractgen.stack.artifacts import StackError, ensure_artifacts
 from contractgen.stack.ports import Ports
 from contractgen.stack.postgres import PostgresCluster, PostgresError, port_is_free
 from contractgen.stack.processes import ManagedProcess
-
-DLQ_SUFFIX = ".dlq"
+from contractgen.topics import dead_letter_topic
 
 
 @dataclass
@@ -95,7 +94,7 @@ class Stack:
             for channel in service.asyncapi.channels:
                 topics[channel.address] = channel.partitions
             for channel, _ in service.asyncapi.received:
-                topics[channel.address + DLQ_SUFFIX] = 1
+                topics[dead_letter_topic(channel.address)] = 1
         return sorted(topics.items())
 
     def up(self, apps: bool = True) -> None:
