@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from contractgen.runtime.inbox import inbox_table, record_once
+from contractgen.runtime.inbox import inbox_table, record_new, record_once
 
 
 @pytest.mark.postgres
@@ -33,3 +33,27 @@ def test_an_event_id_is_recorded_once(new_database: Callable[[str], str]) -> Non
         return results
 
     assert asyncio.run(run()) == [True, False, True]
+
+
+@pytest.mark.postgres
+def test_a_batch_is_recorded_in_one_statement_and_only_first_timers_come_back(
+    new_database: Callable[[str], str],
+) -> None:
+    url = new_database("inbox_batch")
+    metadata = sa.MetaData()
+    table = inbox_table(metadata)
+    metadata.create_all(sa.create_engine(url, poolclass=sa.NullPool))
+    seen, new, twice = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    async def run() -> tuple[set[uuid.UUID], set[uuid.UUID], int]:
+        engine = create_async_engine(url, poolclass=sa.NullPool)
+        async with engine.begin() as connection:
+            before = await record_new(connection, table, [(seen, "t")])
+        async with engine.begin() as connection:
+            batch = [(seen, "t"), (new, "t"), (twice, "t"), (twice, "t")]
+            after = await record_new(connection, table, batch)
+            rows = await connection.scalar(sa.select(sa.func.count()).select_from(table))
+        await engine.dispose()
+        return before, after, int(rows or 0)
+
+    assert asyncio.run(run()) == ({seen}, {new, twice}, 3)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from contractgen.runtime.avro import Event
-from contractgen.runtime.outbox import Outbox
+from contractgen.runtime.outbox import Outbox, outbox_row
 
 E = TypeVar("E", bound=Event)
 
@@ -48,7 +48,7 @@ class UnitOfWork(Generic[E]):
         return self._connection
 
     async def publish(self, event: E) -> None:
-        await self.connection.execute(self._outbox.insert(event))
+        await self.connection.execute(self._outbox.statement, outbox_row(event))
 
     async def __aenter__(self) -> Self:
         self._connection = await self._engine.connect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid
@@ -35,3 +36,23 @@ async def record_once(
     )
     result = await connection.execute(statement)
     return result.first() is not None
+
+
+async def record_new(
+    connection: AsyncConnection, table: Table, events: Sequence[tuple[uuid.UUID, str]]
+) -> set[uuid.UUID]:
+    """Record a batch of (event id, topic) in one statement; the ids recorded for the first
+    time come back (a redelivered one does not: apply nothing for it)."""
+    if not events:
+        return set()
+    now = datetime.now(UTC)
+    rows = [
+        {"event_id": event_id, "topic": topic, "received_at": now} for event_id, topic in events
+    ]
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(table.c.event_id)
+    )
+    result = await connection.execute(statement.values(rows))
+    return {row[0] for row in result}

@@ -32,7 +32,7 @@ from contractgen.runtime.consumer import (
     UndecodableEvent,
     headers_dict,
 )
-from contractgen.runtime.inbox import record_once
+from contractgen.runtime.inbox import record_new
 from contractgen.topics import dead_letter_topic
 
 log = logging.getLogger("contractgen.consumer")
@@ -226,9 +226,14 @@ class EventConsumer:
         return True
 
     async def _apply(self, batch: Sequence[Decoded]) -> None:
+        """One transaction: the batch's event ids into the inbox in one statement, then each
+        event seen for the first time to its handler, in order."""
         async with self._engine.begin() as connection:
+            events = [(item.meta.event_id, item.meta.topic) for item in batch]
+            first_time = await record_new(connection, self._inbox, events)
             for item in batch:
-                if await record_once(connection, self._inbox, item.meta.event_id, item.meta.topic):
+                if item.meta.event_id in first_time:
+                    first_time.discard(item.meta.event_id)  # the same event twice in one batch
                     await item.handler(item.event, replace(item.meta, connection=connection))
                     self.applied += 1
 
