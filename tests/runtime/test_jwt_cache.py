@@ -27,7 +27,7 @@ def test_a_remembered_token_stops_working_when_it_expires(monkeypatch: pytest.Mo
 
 def test_only_valid_tokens_are_remembered_and_at_most_cache_size() -> None:
     verifier = JwtVerifier(JwtSettings(secret=LOCAL_SECRET), cache_size=2)
-    wrong = mint_token("mallory", [1], secret="another secret")
+    wrong = mint_token("mallory", [1], secret="another secret, long enough for HS256 keys")
     assert verifier(wrong) is None
     tokens = [mint_token(f"user{n}", [n]) for n in range(3)]
     principals = [verifier(token) for token in tokens]
