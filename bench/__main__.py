@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     path = report.write_json(results, args.results, stamp)
     plots = report.plot(results, args.results, stamp)
     if not args.no_readme:
-        report.update_readme(report.table(results, stamp, plots))
+        report.update_readmes(results, stamp, plots)
     say(f"results: {path}; plots: {', '.join(p.name for p in plots) or 'none'}")
     for name, target in results["targets"].items():
         say(f"  {name}: {target['value']} ({'met' if target['met'] else 'NOT met'})")

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 README = Path(__file__).with_name("README.md")
+# The project's README shows the targets table of the latest run too, between the same markers.
+PROJECT_README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -239,11 +241,26 @@ def table(results: dict[str, Any], stamp: str, plots: list[Path]) -> str:
     return "\n".join(lines)
 
 
-def update_readme(text: str) -> None:
-    readme = README.read_text(encoding="utf-8")
+def summary(results: dict[str, Any], stamp: str) -> str:
+    """The targets table alone, for the project's README."""
+    text = table(
+        {key: value for key, value in results.items() if not key.startswith("b")}, stamp, []
+    )
+    return text.replace("`results/", "`bench/results/")
+
+
+def update_readmes(results: dict[str, Any], stamp: str, plots: list[Path]) -> None:
+    _replace_between_markers(README, table(results, stamp, plots))
+    _replace_between_markers(PROJECT_README, summary(results, stamp))
+
+
+def _replace_between_markers(readme_path: Path, text: str) -> None:
+    readme = readme_path.read_text(encoding="utf-8")
+    if START not in readme:
+        return
     before, _, rest = readme.partition(START)
     _, _, after = rest.partition(END)
-    README.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+    readme_path.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -256,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     results["targets"] = targets(results)
     stamp = args.results.stem
     args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    update_readme(table(results, stamp, plot(results, args.results.parent, stamp)))
+    update_readmes(results, stamp, plot(results, args.results.parent, stamp))
 
 
 if __name__ == "__main__":
