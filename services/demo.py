@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ports = Ports.saved(args.state_dir.resolve()) or Ports()
     stack = Stack(args.state_dir, load_project(args.specs), ports)
-    urls = {name: stack.app_url(name) for name, (app, _) in stack.apps.items() if app.port}
+    urls = stack.service_urls()
     with PlatformClient(urls, subject="demo") as client:
         try:
             started = time.monotonic()

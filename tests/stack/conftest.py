@@ -59,7 +59,7 @@ def processes_of(state_dir: Path) -> list[int]:
 
 @pytest.fixture
 def client(stack: Stack) -> Iterator[PlatformClient]:
-    urls = {name: stack.app_url(name) for name, (app, _) in stack.apps.items() if app.port}
+    urls = stack.service_urls()
     with PlatformClient(urls, subject="e2e") as platform_client:
         yield platform_client
 

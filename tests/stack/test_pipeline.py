@@ -137,7 +137,7 @@ def test_a_caller_of_one_organization_reaches_nothing_of_another_in_any_service(
     idea = client.create_idea(b, "Secret idea", "Only for B.")
     feed_before = client.wait_for_feed(b, lambda feed: count(feed, "IdeaCreated") == 1)
 
-    urls = {name: stack.app_url(name) for name, (app, _) in stack.apps.items() if app.port}
+    urls = stack.service_urls()
     with PlatformClient(urls, subject="intruder") as intruder:
         a = new_organization(intruder)
         assert b not in intruder.organizations and a != b

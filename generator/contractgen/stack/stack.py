@@ -43,6 +43,10 @@ class Stack:
             raise KeyError(f"{name} serves no HTTP")
         return url
 
+    def service_urls(self) -> dict[str, str]:
+        """Each service that serves HTTP, by name, at its base URL."""
+        return {app.name: app.url for app, _ in self.apps.values() if app.url}
+
     def process(self, name: str) -> ManagedProcess:
         """A part of the stack by name: kafka, connect, a service or a consumer."""
         if name in self.apps:
