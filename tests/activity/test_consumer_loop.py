@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from contractgen.runtime.avro import Event
 from contractgen.runtime.consumer import Dispatcher, EventMeta
 from contractgen.runtime.database import create_engine
-from contractgen.runtime.inbox import record_once
+from contractgen.runtime.kafka_consumer import apply_events
 from generated.activity import models
 from generated.activity.consumer import SUBSCRIPTIONS, TOPICS, ActivityConsumerHandlers
 from services.activity.adapters.tables import inbox
@@ -79,16 +79,17 @@ def test_avro_off_the_wire_lands_in_the_feed(client: TestClient, database_url: s
 async def apply_as_the_loop_does(
     database_url: str, batch: Sequence[tuple[Event, EventMeta]], *, fail: bool = False
 ) -> None:
-    """What EventConsumer._apply does: one transaction, the inbox record, then the handler."""
+    """EventConsumer's own batch step (`apply_events`) in one transaction; `fail` breaks the
+    transaction after the handlers ran, before the commit."""
     engine = create_engine(database_url)
-    recorder = build_consumer_handlers(settings_for(database_url), engine=engine)
-    methods = {sub.event_type: sub.method for sub in SUBSCRIPTIONS}
+    dispatcher = Dispatcher(build_consumer_handlers(settings_for(database_url)), SUBSCRIPTIONS)
     try:
         async with engine.begin() as connection:
+            events = []
             for event, meta in batch:
-                if await record_once(connection, inbox, meta.event_id, meta.topic):
-                    handler = getattr(recorder, methods[type(event)])
-                    await handler(event, dataclasses.replace(meta, connection=connection))
+                decoded, handler = dispatcher.decode(meta.topic, meta.event_type, event.to_avro())
+                events.append((decoded, handler, meta))
+            await apply_events(connection, inbox, events)
             if fail:
                 raise RuntimeError("the database went away before the commit")
     finally:
@@ -142,3 +143,14 @@ def test_a_batch_redelivered_after_its_commit_changes_nothing(database_url: str)
     asyncio.run(apply_as_the_loop_does(database_url, batch))
 
     assert activity_rows(database_url) == before
+
+
+@pytest.mark.postgres
+def test_the_same_event_twice_in_one_batch_is_applied_once(database_url: str) -> None:
+    event = every_event()[0]
+    meta = meta_for(event)
+
+    asyncio.run(apply_as_the_loop_does(database_url, [(event, meta), (event, meta)]))
+
+    assert [row["event_id"] for row in activity_rows(database_url)] == [meta.event_id]
+    assert inbox_count(database_url) == 1

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contractgen.runtime.avro import Event
+from contractgen.runtime.writes import Writes
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class EventMeta:
     connection: AsyncConnection | None = field(default=None, compare=False, repr=False)
     """The transaction the consumer opened for this event: write through it, and the writes,
     the inbox record and (after commit) the Kafka offset stand or fall together."""
+    writes: Writes | None = field(default=None, compare=False, repr=False)
+    """Where the consumer loop collects rows to insert once the batch's handlers have run, in
+    the same transaction (see `contractgen.runtime.writes`); None outside the loop."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from confluent_kafka import Consumer, Message, Producer, TopicPartition
 from sqlalchemy import Table, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contractgen.runtime.avro import Event
 from contractgen.runtime.consumer import (
@@ -33,6 +33,7 @@ from contractgen.runtime.consumer import (
     headers_dict,
 )
 from contractgen.runtime.inbox import record_new
+from contractgen.runtime.writes import Writes
 from contractgen.topics import dead_letter_topic
 
 log = logging.getLogger("contractgen.consumer")
@@ -97,6 +98,27 @@ def meta_for(message: Message) -> EventMeta:
         traceparent=headers.get("traceparent"),
         occurred_at=occurred_at,
     )
+
+
+async def apply_events(
+    connection: AsyncConnection,
+    inbox: Table,
+    events: Sequence[tuple[Event, Handler, EventMeta]],
+) -> int:
+    """A batch in the caller's transaction: the event ids into the inbox in one statement, then
+    each event seen for the first time to its handler, in order, then the rows the handlers
+    handed over (`meta.writes`), one executemany per statement. Returns how many were applied;
+    the caller commits (and only then commits the Kafka offsets)."""
+    first_time = await record_new(connection, inbox, [(m.event_id, m.topic) for _, _, m in events])
+    writes = Writes()
+    applied = 0
+    for event, handler, meta in events:
+        if meta.event_id in first_time:
+            first_time.discard(meta.event_id)  # the same event twice in one batch
+            await handler(event, replace(meta, connection=connection, writes=writes))
+            applied += 1
+    await writes.flush(connection)
+    return applied
 
 
 class _Stopped(Exception):
@@ -226,16 +248,10 @@ class EventConsumer:
         return True
 
     async def _apply(self, batch: Sequence[Decoded]) -> None:
-        """One transaction: the batch's event ids into the inbox in one statement, then each
-        event seen for the first time to its handler, in order."""
+        events = [(item.event, item.handler, item.meta) for item in batch]
         async with self._engine.begin() as connection:
-            events = [(item.meta.event_id, item.meta.topic) for item in batch]
-            first_time = await record_new(connection, self._inbox, events)
-            for item in batch:
-                if item.meta.event_id in first_time:
-                    first_time.discard(item.meta.event_id)  # the same event twice in one batch
-                    await item.handler(item.event, replace(item.meta, connection=connection))
-                    self.applied += 1
+            applied = await apply_events(connection, self._inbox, events)
+        self.applied += applied
 
     def _dead_letter(self, message: Message, reason: str) -> None:
         headers = [

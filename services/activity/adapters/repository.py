@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, RowMapping, and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contractgen.runtime.writes import Writes
 from services.activity.adapters.tables import activity as table
 from services.activity.domain.activities import Activity, RecordedActivity
 from services.activity.domain.pages import Page, PageRequest
@@ -16,14 +17,19 @@ _NEWEST_FIRST = (table.c.occurred_on.desc(), table.c.id.desc())
 # Built once, run with each row's parameters: building an INSERT per event cost more than its
 # round trip. A row comes back only when one was written (an INSERT's rowcount is -1 here).
 _ADD = insert(table).on_conflict_do_nothing(index_elements=[table.c.event_id]).returning(table.c.id)
+# For a batch's rows at once (an executemany): no RETURNING, the inbox has filtered repeats.
+_ADD_LATER = insert(table).on_conflict_do_nothing(index_elements=[table.c.event_id])
 
 
 class ActivityRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, writes: Writes | None = None) -> None:
         self._connection = connection
+        self._writes = writes
 
     async def add(self, activity: Activity, recorded_at: datetime) -> bool:
-        """Record the activity; False, and nothing written, when its event is recorded already."""
+        """Record the activity; False, and nothing written, when its event is recorded already.
+        With `writes` (the consumer loop's, whose inbox has already let only first deliveries
+        through) the row is handed over to be inserted with the batch's, and True returned."""
         row = {
             "event_id": activity.event_id,
             "organization_id": activity.organization_id,
@@ -33,6 +39,9 @@ class ActivityRepository:
             "payload": dict(activity.payload),
             "recorded_at": recorded_at,
         }
+        if self._writes is not None:
+            self._writes.add(_ADD_LATER, row)
+            return True
         return (await self._connection.execute(_ADD, row)).first() is not None
 
     async def page(

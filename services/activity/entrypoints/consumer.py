@@ -34,7 +34,8 @@ class ActivityRecorder(ActivityConsumerHandlers):
 
     async def record(self, event: OrganizationEvent, meta: EventMeta) -> bool:
         """True when the event made a new activity, False when it was recorded already."""
-        return await record_activity(self._new_uow(meta.connection), event, meta, self._clock())
+        uow = self._new_uow(meta.connection, meta.writes)
+        return await record_activity(uow, event, meta, self._clock())
 
     async def on_organization_created(self, event: OrganizationCreated, meta: EventMeta) -> None:
         await self.record(event, meta)
