@@ -19,6 +19,24 @@ locals {
       for topic in consumer.topics : { group = group, topic = "${topic}${local.dead_letter_suffix}" }
     ]
   ])
+  acl = { resource_type = "TOPIC", pattern_type = "LITERAL" }
+  acls = merge(
+    { for topic, operation in local.connect_topics :
+      "connect/topic/${topic}" => merge(local.acl, { client = "connect", resource_name = topic, operation = operation })
+    },
+    { for kind in ["TOPIC", "GROUP"] :
+      "connect/${lower(kind)}-prefix" => { client = "connect", resource_type = kind, resource_name = var.connect_group, pattern_type = "PREFIXED", operation = "ALL" }
+    },
+    { for item in local.consumer_reads :
+      "${item.group}/read/${item.topic}" => merge(local.acl, { client = item.group, resource_name = item.topic, operation = "READ" })
+    },
+    { for item in local.consumer_writes :
+      "${item.group}/write/${item.topic}" => merge(local.acl, { client = item.group, resource_name = item.topic, operation = "WRITE" })
+    },
+    { for group in keys(var.consumers) :
+      "${group}/group" => { client = group, resource_type = "GROUP", resource_name = group, pattern_type = "LITERAL", operation = "READ" }
+    },
+  )
   cluster = {
     id            = confluent_kafka_cluster.main.id
     rest_endpoint = confluent_kafka_cluster.main.rest_endpoint
@@ -126,99 +144,17 @@ resource "confluent_api_key" "client" {
   }
 }
 
-resource "confluent_kafka_acl" "connect_topics" {
-  for_each      = local.connect_topics
-  resource_type = "TOPIC"
-  resource_name = each.key
-  pattern_type  = "LITERAL"
-  principal     = "User:${confluent_service_account.client["connect"].id}"
+# Every ACL of every client, one resource: connect writes the event topics (reads back its schema
+# history) and owns its group and internal topics (named after the group); each consumer group
+# reads its topics and its group, and writes their dead letters.
+resource "confluent_kafka_acl" "client" {
+  for_each      = local.acls
+  resource_type = each.value.resource_type
+  resource_name = each.value.resource_name
+  pattern_type  = each.value.pattern_type
+  principal     = "User:${confluent_service_account.client[each.value.client].id}"
   host          = "*"
-  operation     = each.value
-  permission    = "ALLOW"
-  rest_endpoint = local.cluster.rest_endpoint
-
-  kafka_cluster {
-    id = local.cluster.id
-  }
-
-  credentials {
-    key    = confluent_api_key.manager.id
-    secret = confluent_api_key.manager.secret
-  }
-}
-
-# Connect owns its group and internal topics (named after the group).
-resource "confluent_kafka_acl" "connect_internal" {
-  for_each      = toset(["TOPIC", "GROUP"])
-  resource_type = each.key
-  resource_name = var.connect_group
-  pattern_type  = "PREFIXED"
-  principal     = "User:${confluent_service_account.client["connect"].id}"
-  host          = "*"
-  operation     = "ALL"
-  permission    = "ALLOW"
-  rest_endpoint = local.cluster.rest_endpoint
-
-  kafka_cluster {
-    id = local.cluster.id
-  }
-
-  credentials {
-    key    = confluent_api_key.manager.id
-    secret = confluent_api_key.manager.secret
-  }
-}
-
-resource "confluent_kafka_acl" "consumer_read" {
-  for_each      = { for item in local.consumer_reads : "${item.group}/${item.topic}" => item }
-  resource_type = "TOPIC"
-  resource_name = each.value.topic
-  pattern_type  = "LITERAL"
-  principal     = "User:${confluent_service_account.client[each.value.group].id}"
-  host          = "*"
-  operation     = "READ"
-  permission    = "ALLOW"
-  rest_endpoint = local.cluster.rest_endpoint
-
-  kafka_cluster {
-    id = local.cluster.id
-  }
-
-  credentials {
-    key    = confluent_api_key.manager.id
-    secret = confluent_api_key.manager.secret
-  }
-}
-
-resource "confluent_kafka_acl" "consumer_dead_letters" {
-  for_each      = { for item in local.consumer_writes : "${item.group}/${item.topic}" => item }
-  resource_type = "TOPIC"
-  resource_name = each.value.topic
-  pattern_type  = "LITERAL"
-  principal     = "User:${confluent_service_account.client[each.value.group].id}"
-  host          = "*"
-  operation     = "WRITE"
-  permission    = "ALLOW"
-  rest_endpoint = local.cluster.rest_endpoint
-
-  kafka_cluster {
-    id = local.cluster.id
-  }
-
-  credentials {
-    key    = confluent_api_key.manager.id
-    secret = confluent_api_key.manager.secret
-  }
-}
-
-resource "confluent_kafka_acl" "consumer_group" {
-  for_each      = var.consumers
-  resource_type = "GROUP"
-  resource_name = each.key
-  pattern_type  = "LITERAL"
-  principal     = "User:${confluent_service_account.client[each.key].id}"
-  host          = "*"
-  operation     = "READ"
+  operation     = each.value.operation
   permission    = "ALLOW"
   rest_endpoint = local.cluster.rest_endpoint
 
