@@ -15,7 +15,7 @@ import pytest
 
 from tests.deploy.tools import REPO, tool
 
-DOCKERFILES = sorted(REPO.glob("services/*/Dockerfile"))
+DOCKERFILES = sorted(REPO.glob("generated/deploy/docker/*/Dockerfile"))
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,9 @@ def checkov_reports(rendered_dir: Path) -> list[dict[str, Any]]:
         str(REPO / "k8s"),
         "--directory",
         str(rendered_dir),
-        # The Dockerfiles (checkov ignores --file next to --directory).
+        # The Dockerfiles, generated (checkov ignores --file next to --directory).
         "--directory",
-        str(REPO / "services"),
+        str(REPO / "generated" / "deploy" / "docker"),
     ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
     assert result.stdout.strip(), result.stderr

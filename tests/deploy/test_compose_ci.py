@@ -57,7 +57,9 @@ def test_compose_connect_has_every_variable_the_connectors_name() -> None:
 
 def test_dockerfiles_expose_the_spec_port() -> None:
     for name, spec in _platform()["services"].items():
-        text = (REPO / "services" / name / "Dockerfile").read_text(encoding="utf-8")
+        text = (REPO / "generated" / "deploy" / "docker" / name / "Dockerfile").read_text(
+            encoding="utf-8"
+        )
         assert f"EXPOSE {spec['port']}\n" in text
         assert f"127.0.0.1:{spec['port']}/healthz" in text
         assert f'"services.{name}"' in text

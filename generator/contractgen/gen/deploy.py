@@ -103,6 +103,17 @@ def deploy_files(project: Project) -> dict[str, str]:
             k8s_name=_k8s_name(service.name),
             port=_port(service),
         )
+    for service in project.services:
+        path = f"deploy/docker/{service.name}/Dockerfile"
+        files[path] = render(
+            "deploy_dockerfile.jinja2",
+            header=header(project.docs.display(service.openapi.path)),
+            path=f"generated/{path}",
+            name=service.name,
+            port=_port(service),
+            consumer=any(c.service == service.name for c in consumers),
+            sqlserver=production_database(service) == "sqlserver",
+        )
     for consumer in consumers:
         apps.append(f"{consumer.name}.yaml")
         files[f"deploy/k8s/apps/{consumer.name}.yaml"] = render(
