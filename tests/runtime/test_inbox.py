@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from contractgen.runtime.inbox import inbox_table, record_new, record_once
+from contractgen.runtime.inbox import inbox_table, record_new
 
 
 @pytest.mark.postgres
@@ -26,9 +26,10 @@ def test_an_event_id_is_recorded_once(new_database: Callable[[str], str]) -> Non
         results = []
         for _ in range(2):
             async with engine.begin() as connection:
-                results.append(await record_once(connection, table, event_id, "t"))
+                results.append(event_id in await record_new(connection, table, [(event_id, "t")]))
         async with engine.begin() as connection:
-            results.append(await record_once(connection, table, uuid.uuid4(), "t"))
+            other = uuid.uuid4()
+            results.append(other in await record_new(connection, table, [(other, "t")]))
         await engine.dispose()
         return results
 

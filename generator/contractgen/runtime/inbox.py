@@ -23,21 +23,6 @@ def inbox_table(metadata: MetaData, name: str = INBOX_TABLE) -> Table:
     )
 
 
-async def record_once(
-    connection: AsyncConnection, table: Table, event_id: uuid.UUID, topic: str
-) -> bool:
-    """True the first time an event id is recorded; False for a redelivery (apply nothing)."""
-    statement = (
-        insert(table)
-        .values(event_id=event_id, topic=topic, received_at=datetime.now(UTC))
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        # RETURNING, not rowcount: async drivers report -1 unless asked to preserve it.
-        .returning(table.c.event_id)
-    )
-    result = await connection.execute(statement)
-    return result.first() is not None
-
-
 async def record_new(
     connection: AsyncConnection, table: Table, events: Sequence[tuple[uuid.UUID, str]]
 ) -> set[uuid.UUID]:
