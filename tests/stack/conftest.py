@@ -4,6 +4,7 @@ beside it. Started once per session, stopped (every process) at the end."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,7 +20,16 @@ from contractgen.stack.stack import Stack
 from services.platform_client import PlatformClient
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_PORTS = Ports(postgres=25432, kafka=29092, controller=29093, connect=28083, apps_offset=20000)
+# CONTRACTGEN_TEST_PORT_SHIFT moves every port (e.g. 100), so that stack tests of two checkouts
+# can run side by side on one machine.
+_SHIFT = int(os.environ.get("CONTRACTGEN_TEST_PORT_SHIFT", "0"))
+TEST_PORTS = Ports(
+    postgres=25432 + _SHIFT,
+    kafka=29092 + _SHIFT,
+    controller=29093 + _SHIFT,
+    connect=28083 + _SHIFT,
+    apps_offset=20000 + _SHIFT,
+)
 
 
 @pytest.fixture(scope="session")
