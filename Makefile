@@ -4,23 +4,34 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: help setup generate check lint typecheck test up down status demo clean
+.PHONY: help setup wheel generate check lint typecheck test up down status demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# The framework (generator/, its own distribution) first, then the platform that depends on it.
+$(VENV)/.installed: pyproject.toml generator/pyproject.toml
 	./scripts/bootstrap.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e './generator[testing]' -e '.[dev]'
 	touch $@
 
+# The official AsyncAPI JSON Schema comes from npm; the framework packages a copy (not in git).
+ASYNCAPI_SCHEMA := generator/contractgen/spec/schemas/3.0.0-without-$$id.json
 generator/node_modules/.installed: generator/package.json generator/package-lock.json
 	npm ci --prefix generator --no-audit --no-fund --loglevel=error
+	mkdir -p generator/contractgen/spec/schemas
+	cp 'generator/node_modules/@asyncapi/specs/schemas/3.0.0-without-$$id.json' generator/contractgen/spec/schemas/
 	touch $@
 
 setup: $(VENV)/.installed generator/node_modules/.installed ## Install everything (system packages, venv, npm)
+
+wheel: setup ## Build the contractgen wheel into dist/
+	rm -rf generator/build dist/contractgen-*.whl
+	$(BIN)/pip wheel --quiet --no-deps ./generator -w dist/
+	rm -rf generator/build
+	@ls dist/contractgen-*.whl
 
 generate: setup ## Regenerate generated/ from specs/
 	$(BIN)/contractgen generate

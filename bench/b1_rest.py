@@ -136,7 +136,7 @@ class B1:
             self.cluster.stop()
 
     def _servers(self) -> dict[str, tuple[list[str], dict[str, str]]]:
-        generated = [sys.executable, "-m", "services.idea", "--host", "127.0.0.1"]
+        generated = [sys.executable, "-m", "contractgen", "serve", "idea", "--host", "127.0.0.1"]
         generated += ["--port", str(PORTS["generated"]), "--migrate"]
         servers = {
             "generated": (

@@ -236,7 +236,7 @@ def consumer_ingest(stack: Stack, events: int, settings: B3Settings) -> dict[str
         "ACTIVITY_DATABASE_URL": url,
         "ACTIVITY_CONSUMER_GROUP": f"bench-ingest-{time.time_ns()}",
     }
-    argv = [sys.executable, "-m", "services.activity", "--consume", "--migrate"]
+    argv = [sys.executable, "-m", "contractgen", "serve", "activity", "--consume", "--migrate"]
     log = stack.state_dir / "logs" / "bench-ingest-consumer.log"
     samples: list[tuple[float, int]] = []
     cpu: list[float] = []

@@ -1,3 +1,3 @@
 """contractgen: microservices generated from OpenAPI 3 and AsyncAPI 3 contracts."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -9,7 +9,10 @@ from pathlib import Path
 import click
 
 from contractgen import __version__
+from contractgen.config import ConfigError, config_for_specs, load_config
 from contractgen.gen.project import project_files, stale_files, write_atomically
+from contractgen.scaffold.commands import add_service_command, init_command
+from contractgen.serve import serve_command
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
 from contractgen.stack.cli import stack_group
@@ -18,16 +21,16 @@ from contractgen.tokens import token_command
 SPECS = click.option(
     "--specs",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("specs"),
-    show_default=True,
-    help="Folder with one sub-folder per service (openapi.yaml, asyncapi.yaml).",
+    default=None,
+    help="Folder with one sub-folder per service (openapi.yaml, asyncapi.yaml)."
+    " [default: project.specs of ./contractgen.toml, else specs]",
 )
 OUT = click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("generated"),
-    show_default=True,
-    help="Folder that contractgen owns and rewrites whole.",
+    default=None,
+    help="Folder that contractgen owns and rewrites whole."
+    " [default: project.generated of the configuration, else generated]",
 )
 QUIET = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 
@@ -43,9 +46,14 @@ class Progress:
             click.echo(f"contractgen: {message} ({elapsed:.0f} ms)", err=True)
 
 
-def _load(specs: Path, progress: Progress) -> Project:
+def _load(specs: Path | None, progress: Progress) -> Project:
     try:
-        project = load_project(specs)
+        config = config_for_specs(specs) if specs else load_config(Path.cwd())
+        specs = config.specs_dir
+        project = load_project(specs, config)
+    except ConfigError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
     except SpecError as error:
         for issue in error.issues:
             click.echo(f"error: {issue}", err=True)
@@ -58,7 +66,8 @@ def _load(specs: Path, progress: Progress) -> Project:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     names = ", ".join(s.name for s in project.services)
-    progress.say(f"validated {len(project.services)} services in {specs}/: {names}")
+    shown = project.docs.display(project.specs_dir)
+    progress.say(f"validated {len(project.services)} services in {shown}/: {names}")
     return project
 
 
@@ -75,7 +84,7 @@ def main() -> None:
 @main.command()
 @SPECS
 @QUIET
-def validate(specs: Path, quiet: bool) -> None:
+def validate(specs: Path | None, quiet: bool) -> None:
     """Validate the contracts without writing anything."""
     _load(specs, Progress(quiet))
 
@@ -84,10 +93,12 @@ def validate(specs: Path, quiet: bool) -> None:
 @SPECS
 @OUT
 @QUIET
-def generate(specs: Path, out: Path, quiet: bool) -> None:
+def generate(specs: Path | None, out: Path | None, quiet: bool) -> None:
     """Write OUT from SPECS: deterministic, and atomic (an error leaves OUT as it was)."""
     progress = Progress(quiet)
-    files = project_files(_load(specs, progress))
+    project = _load(specs, progress)
+    files = project_files(project)
+    out = out or project.config.generated_dir
     progress.say(f"rendered {len(files)} files")
     changed = stale_files(out, files)
     write_atomically(out, files)
@@ -98,10 +109,12 @@ def generate(specs: Path, out: Path, quiet: bool) -> None:
 @SPECS
 @OUT
 @QUIET
-def check(specs: Path, out: Path, quiet: bool) -> None:
+def check(specs: Path | None, out: Path | None, quiet: bool) -> None:
     """Exit non-zero, naming each stale file, when OUT differs from what `generate` would write."""
     progress = Progress(quiet)
-    files = project_files(_load(specs, progress))
+    project = _load(specs, progress)
+    files = project_files(project)
+    out = out or project.config.generated_dir
     stale = stale_files(out, files)
     if stale:
         for relative in stale:
@@ -110,8 +123,12 @@ def check(specs: Path, out: Path, quiet: bool) -> None:
             f"contractgen: {len(stale)} stale file(s) in {out}/; run `make generate`", err=True
         )
         sys.exit(1)
-    progress.say(f"{out}/ is in sync with {specs}/ ({len(files)} files)")
+    shown = project.docs.display(project.specs_dir)
+    progress.say(f"{out}/ is in sync with {shown}/ ({len(files)} files)")
 
 
 main.add_command(token_command)
+main.add_command(serve_command)
+main.add_command(init_command)
+main.add_command(add_service_command)
 main.add_command(stack_group)

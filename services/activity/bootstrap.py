@@ -1,32 +1,31 @@
-"""The composition root: settings in, a runnable app, consumer or migrated database out."""
+"""The composition root: settings in, a runnable app or consumer out; and the service's
+definition, which `contractgen serve activity [--consume]` runs."""
 
 from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import TextIO
 
 import connexion
-from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from contractgen.runtime import migrations
+from contractgen.runtime.clock import Clock, utc_now
 from contractgen.runtime.database import create_engine, database_ready, disposing
 from contractgen.runtime.jwt import JwtVerifier
 from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer
-from generated.activity.app import create_app
+from contractgen.runtime.service import ServiceDefinition
+from contractgen.runtime.settings import ServiceSettings
+from generated.activity.app import PORT, create_app
 from generated.activity.consumer import create_consumer
-from services.activity.adapters.tables import inbox
-from services.activity.entrypoints.consumer import ActivityRecorder, Clock, utc_now
+from generated.project import IDENTITY
+from services.activity.adapters.tables import inbox, metadata
+from services.activity.entrypoints.consumer import ActivityRecorder
 from services.activity.entrypoints.handlers import ActivityApi
 from services.activity.service_layer.unit_of_work import ActivityUnitOfWork
-from services.activity.settings import Settings
-
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def build_app(settings: Settings, *, validate_responses: bool = False) -> connexion.AsyncApp:
+def build_app(settings: ServiceSettings, *, validate_responses: bool = False) -> connexion.AsyncApp:
     """The service's ASGI app. Its engine is created here, connects on the first request and is
     disposed of when the server shuts down."""
     engine = create_engine(settings.database_url)
@@ -43,7 +42,7 @@ def build_app(settings: Settings, *, validate_responses: bool = False) -> connex
 
 
 def build_consumer_handlers(
-    settings: Settings, *, engine: AsyncEngine | None = None, clock: Clock = utc_now
+    settings: ServiceSettings, *, engine: AsyncEngine | None = None, clock: Clock = utc_now
 ) -> ActivityRecorder:
     """The consumer's handlers. The consumer loop lends them its transaction with each event;
     `engine` serves the calls that come without one. Without an engine they connect per call
@@ -53,7 +52,7 @@ def build_consumer_handlers(
     return ActivityRecorder(partial(ActivityUnitOfWork, engine), clock)
 
 
-def build_consumer(settings: Settings, engine: AsyncEngine) -> EventConsumer:
+def build_consumer(settings: ServiceSettings, engine: AsyncEngine) -> EventConsumer:
     """The Kafka consumer loop over every subscribed topic; the caller disposes of `engine`."""
     return create_consumer(
         build_consumer_handlers(settings, engine=engine),
@@ -67,10 +66,12 @@ def build_consumer(settings: Settings, engine: AsyncEngine) -> EventConsumer:
     )
 
 
-def alembic_config(database_url: str, output_buffer: TextIO | None = None) -> Config:
-    return migrations.alembic_config(MIGRATIONS, database_url, output_buffer)
-
-
-def migrate(database_url: str, revision: str = "head") -> None:
-    """Bring the database to `revision` (the newest schema by default)."""
-    migrations.upgrade(MIGRATIONS, database_url, revision)
+SERVICE = ServiceDefinition(
+    name="activity",
+    port=PORT,
+    build_app=build_app,
+    versions=Path(__file__).parent / "migrations" / "versions",
+    metadata=metadata,
+    identity=IDENTITY,
+    build_consumer=build_consumer,
+)

@@ -1,27 +1,30 @@
-"""The composition root: settings in, a runnable app (or a migrated database) out."""
+"""The composition root: settings in, a runnable app out; and the service's definition, which
+`contractgen serve organization` runs (serving on the contract's port, `--migrate`).
+
+In production the database is SQL Server (`mssql+aioodbc://...`; migrations run through the
+blocking `mssql+pyodbc` twin, see `contractgen.runtime.settings.sync_url`); here, in CI and in the
+embedded stack it is PostgreSQL."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
 
 import connexion
-from alembic.config import Config
 
-from contractgen.runtime import migrations
+from contractgen.runtime.clock import Clock, utc_now
 from contractgen.runtime.database import UnitOfWork, create_engine, database_ready, disposing
 from contractgen.runtime.jwt import JwtVerifier
-from generated.organization.app import create_app
-from services.organization.adapters.tables import outbox
-from services.organization.entrypoints.handlers import Clock, OrganizationApi, utc_now
+from contractgen.runtime.service import ServiceDefinition
+from contractgen.runtime.settings import ServiceSettings
+from generated.organization.app import PORT, create_app
+from generated.project import IDENTITY
+from services.organization.adapters.tables import metadata, outbox
+from services.organization.entrypoints.handlers import OrganizationApi
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork
-from services.organization.settings import Settings
-
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def build_app(
-    settings: Settings, *, validate_responses: bool = False, clock: Clock = utc_now
+    settings: ServiceSettings, *, validate_responses: bool = False, clock: Clock = utc_now
 ) -> connexion.AsyncApp:
     """The service's ASGI app. Its database engine is created here and disposed of when the
     server shuts down; nothing connects before the first request."""
@@ -41,10 +44,11 @@ def build_app(
     )
 
 
-def alembic_config(database_url: str, output_buffer: TextIO | None = None) -> Config:
-    return migrations.alembic_config(MIGRATIONS, database_url, output_buffer)
-
-
-def migrate(database_url: str, revision: str = "head") -> None:
-    """Bring the database to `revision` (the newest schema by default)."""
-    migrations.upgrade(MIGRATIONS, database_url, revision)
+SERVICE = ServiceDefinition(
+    name="organization",
+    port=PORT,
+    build_app=build_app,
+    versions=Path(__file__).parent / "migrations" / "versions",
+    metadata=metadata,
+    identity=IDENTITY,
+)

@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from services.activity.bootstrap import build_app, migrate
+from services.activity.bootstrap import SERVICE, build_app
 from tests.activity.support import settings_for
 
 
 @pytest.fixture
 def database_url(new_database: Callable[[str], str]) -> str:
     url = new_database("activity")
-    migrate(url)
+    SERVICE.migrate(url)
     return url
 
 

@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 from contractgen.runtime.avro import Event
 from contractgen.runtime.consumer import EventMeta
 from contractgen.runtime.database import create_engine as create_async_engine
-from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings, mint_token
+from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.settings import ServiceSettings
 from generated.activity.consumer import SUBSCRIPTIONS
 from generated.idea.events import IdeaCreated, IdeaDeleted, IdeaEvent, IdeaUpdated
 from generated.organization.events import (
@@ -27,7 +28,7 @@ from generated.organization.events import (
 )
 from services.activity.adapters.tables import activity
 from services.activity.bootstrap import build_consumer_handlers
-from services.activity.settings import Settings
+from tests import settings
 
 PROBLEM = "application/problem+json"
 T0 = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
@@ -83,9 +84,9 @@ AGGREGATES = {
 }
 
 
-def settings_for(database_url: str) -> Settings:
+def settings_for(database_url: str) -> ServiceSettings:
     # The secret mint_token signs with, whatever JWT_SECRET says.
-    return Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET))
+    return settings.settings_for("activity", database_url)
 
 
 def bearer(*organizations: int, subject: str = "alice") -> dict[str, str]:

@@ -20,7 +20,7 @@ from generated.activity import models
 from generated.activity.consumer import SUBSCRIPTIONS, TOPICS, ActivityConsumerHandlers
 from services.activity.adapters.tables import inbox
 from services.activity.bootstrap import build_consumer_handlers
-from services.activity.settings import Settings
+from tests import settings
 from tests.activity.support import (
     AGGREGATES,
     EXPECTED_PAYLOADS,
@@ -38,8 +38,18 @@ def test_the_feed_knows_every_event_type_the_service_receives() -> None:
 
 
 def test_the_dispatcher_accepts_the_handlers() -> None:
-    assert isinstance(build_consumer_handlers(Settings()), ActivityConsumerHandlers)
-    dispatcher = Dispatcher(build_consumer_handlers(Settings()), SUBSCRIPTIONS)
+    assert isinstance(
+        build_consumer_handlers(
+            settings.settings_for("activity", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+        ),
+        ActivityConsumerHandlers,
+    )
+    dispatcher = Dispatcher(
+        build_consumer_handlers(
+            settings.settings_for("activity", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+        ),
+        SUBSCRIPTIONS,
+    )
     assert dispatcher.topics == TOPICS
 
 

@@ -11,7 +11,6 @@ import pytest
 
 from services.activity.domain.activities import Activity, RecordedActivity, happened_at, storable
 from services.activity.domain.errors import InvalidInput, UnknownOrganization
-from services.activity.domain.pages import PageRequest
 from services.activity.domain.payloads import json_safe, timestamp
 from services.activity.domain.rules import ID_MAX, ensure_member
 
@@ -132,17 +131,6 @@ class TestPayloads:
     def test_nul_stays_in_a_payload(self) -> None:
         assert storable("a\x00b") == "a\ufffdb"
         assert json_safe({"name": "a\x00b"}) == {"name": "a\x00b"}
-
-
-class TestPages:
-    @pytest.mark.parametrize(("limit", "offset"), [(1, 0), (100, 1_000_000), (20, 0)])
-    def test_accepts(self, limit: int, offset: int) -> None:
-        assert PageRequest(limit, offset).limit == limit
-
-    @pytest.mark.parametrize(("limit", "offset"), [(0, 0), (101, 0), (20, -1), (20, 1_000_001)])
-    def test_refuses(self, limit: int, offset: int) -> None:
-        with pytest.raises(InvalidInput):
-            PageRequest(limit, offset)
 
 
 class TestTenancy:

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from services.activity.adapters.tables import metadata
-from services.activity.bootstrap import alembic_config, migrate
+from services.activity.bootstrap import SERVICE
 
 pytestmark = pytest.mark.postgres
 
@@ -49,7 +49,7 @@ def test_the_feed_is_read_from_its_indexes(database_url: str) -> None:
 
 
 def test_migrating_again_changes_nothing(database_url: str) -> None:
-    migrate(database_url)
+    SERVICE.migrate(database_url)
     assert differences(database_url) == []
 
 
@@ -57,19 +57,19 @@ def test_downgrade_removes_everything_and_upgrade_restores_it(database_url: str)
     engine = sa.create_engine(database_url, poolclass=sa.NullPool)
     try:
         with engine.begin() as connection:
-            config = alembic_config(database_url)
+            config = SERVICE.alembic_config(database_url)
             config.attributes["connection"] = connection
             command.downgrade(config, "base")
         assert sa.inspect(engine).get_table_names() == ["alembic_version"]
     finally:
         engine.dispose()
-    migrate(database_url)
+    SERVICE.migrate(database_url)
     assert differences(database_url) == []
 
 
 def test_offline_sql_for_review() -> None:
     buffer = io.StringIO()
-    config = alembic_config("postgresql+psycopg://reviewer@nowhere/activity", buffer)
+    config = SERVICE.alembic_config("postgresql+psycopg://reviewer@nowhere/activity", buffer)
     command.upgrade(config, "head", sql=True)
     script = buffer.getvalue()
     assert "CREATE TABLE activity" in script

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, settings
 
 from contractgen.testing.contract import ContractWorld
 from generated.activity.handlers import OPERATIONS
-from services.activity.bootstrap import build_app, migrate
-from services.activity.settings import Settings
+from services.activity.bootstrap import SERVICE, build_app
 from tests.activity.support import deliver_each, every_event
 from tests.contract.conftest import ORGANIZATIONS, bearer
+from tests.settings import settings_for
 
 pytestmark = pytest.mark.postgres
 
@@ -23,9 +23,9 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def world(new_database: Callable[[str], str]) -> ContractWorld:
     url = new_database("activity_contract")
-    migrate(url)
+    SERVICE.migrate(url)
     deliver_each(url, every_event(ORGANIZATIONS[0]))  # the second organization has no activity
-    app = build_app(Settings(database_url=url), validate_responses=True)
+    app = build_app(settings_for("activity", url), validate_responses=True)
     return ContractWorld(
         app=app,
         operations=OPERATIONS,

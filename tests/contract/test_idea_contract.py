@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, settings
 from contractgen.testing.contract import ContractWorld, assert_every_event_exercised
 from generated.idea.events import EVENT_TYPES
 from generated.idea.handlers import OPERATIONS
-from services.idea.bootstrap import build_app, migrate
-from services.idea.settings import Settings
+from services.idea.bootstrap import SERVICE, build_app
 from tests.contract.conftest import ORGANIZATIONS, bearer, outbox_reader
+from tests.settings import settings_for
 
 pytestmark = pytest.mark.postgres
 
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def world(new_database: Callable[[str], str]) -> ContractWorld:
     url = new_database("idea_contract")
-    migrate(url)
-    app = build_app(Settings(database_url=url), validate_responses=True)
+    SERVICE.migrate(url)
+    app = build_app(settings_for("idea", url), validate_responses=True)
     client = app.test_client()
     headers = bearer()
     ideas = [

@@ -9,13 +9,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from contractgen.runtime.jwt import JwtSettings
 from contractgen.testing.contract import ContractWorld, assert_every_event_exercised
 from generated.organization.events import EVENT_TYPES
 from generated.organization.handlers import OPERATIONS
-from services.organization.bootstrap import build_app, migrate
-from services.organization.settings import Settings
+from services.organization.bootstrap import SERVICE, build_app
 from tests.contract.conftest import ORGANIZATIONS, bearer, outbox_reader
+from tests.settings import settings_for
 
 pytestmark = pytest.mark.postgres
 
@@ -23,8 +22,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def world(new_database: Callable[[str], str]) -> ContractWorld:
     url = new_database("organization_contract")
-    migrate(url)
-    app = build_app(Settings(database_url=url, jwt=JwtSettings.from_env()), validate_responses=True)
+    SERVICE.migrate(url)
+    app = build_app(settings_for("organization", url), validate_responses=True)
     client = app.test_client()
     headers = bearer()
 

@@ -42,4 +42,7 @@ def copy_specs(source: Path, project: Path) -> Path:
     """A project folder whose specs/ is a copy of `source` (so display paths read specs/...)."""
     specs = project / "specs"
     shutil.copytree(source, specs)
+    config = source.parent / "contractgen.toml"
+    if config.is_file():
+        shutil.copy(config, project / "contractgen.toml")
     return specs

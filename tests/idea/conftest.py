@@ -11,9 +11,9 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 from starlette.testclient import TestClient
 
-from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
-from services.idea.bootstrap import build_app, migrate
-from services.idea.settings import Settings
+from contractgen.runtime.settings import ServiceSettings
+from services.idea.bootstrap import SERVICE, build_app
+from tests import settings
 
 T0 = datetime(2026, 1, 31, 10, 0, 0, 123456, tzinfo=UTC)
 
@@ -40,7 +40,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def database_url(new_database: Callable[[str], str]) -> str:
     url = new_database("idea")
-    migrate(url)
+    SERVICE.migrate(url)
     return url
 
 
@@ -52,9 +52,9 @@ def db(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def settings_for(database_url: str) -> Settings:
+def settings_for(database_url: str) -> ServiceSettings:
     # The secret that mint_token signs with, whatever JWT_SECRET says.
-    return Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET))
+    return settings.settings_for("idea", database_url)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 
 from services.idea.domain.errors import InvalidInput, UnknownOrganization
 from services.idea.domain.ideas import Idea, IdeaDraft, NewIdea
-from services.idea.domain.pages import PageRequest
 from services.idea.domain.rules import ensure_member, to_millis
 from services.idea.entrypoints.responses import timestamp
 
@@ -113,16 +112,6 @@ class TestTenancy:
     def test_an_id_out_of_range_is_invalid(self, organization_id: int) -> None:
         with pytest.raises(InvalidInput):
             ensure_member(frozenset({organization_id}), organization_id)
-
-
-class TestPages:
-    def test_defaults(self) -> None:
-        assert PageRequest() == PageRequest(limit=20, offset=0)
-
-    @pytest.mark.parametrize(("limit", "offset"), [(0, 0), (101, 0), (1, -1), (1, 1_000_001)])
-    def test_bounds(self, limit: int, offset: int) -> None:
-        with pytest.raises(InvalidInput):
-            PageRequest(limit, offset)
 
 
 def test_times_are_rendered_in_utc_with_milliseconds() -> None:

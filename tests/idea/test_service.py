@@ -1,4 +1,4 @@
-"""The service around the API: health, migrations, settings and the command line."""
+"""The service around the API: health and migrations."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ import socket
 from typing import Any
 
 import pytest
-import uvicorn
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, inspect
 
-from services.idea import __main__ as cli
 from services.idea.adapters.tables import metadata
-from services.idea.bootstrap import alembic_config, build_app, migrate
-from services.idea.settings import DEFAULT_DATABASE_URL, Settings
+from services.idea.bootstrap import SERVICE, build_app
 from tests.idea.conftest import settings_for
 
 
@@ -60,7 +57,7 @@ def test_migrations_build_exactly_the_tables_the_code_uses(db: Engine) -> None:
 
 @pytest.mark.postgres
 def test_migrating_twice_changes_nothing(database_url: str, db: Engine) -> None:
-    migrate(database_url)
+    SERVICE.migrate(database_url)
 
     assert set(inspect(db).get_table_names()) == {"alembic_version", "idea", "outbox"}
 
@@ -68,35 +65,8 @@ def test_migrating_twice_changes_nothing(database_url: str, db: Engine) -> None:
 @pytest.mark.postgres
 def test_downgrade_removes_everything(database_url: str, db: Engine) -> None:
     with db.begin() as connection:
-        config = alembic_config(database_url)
+        config = SERVICE.alembic_config(database_url)
         config.attributes["connection"] = connection
         command.downgrade(config, "base")
 
     assert set(inspect(db).get_table_names()) == {"alembic_version"}
-
-
-def test_settings_from_the_environment() -> None:
-    assert Settings.from_env({}).database_url == DEFAULT_DATABASE_URL
-    url = "postgresql+psycopg://idea@db:5432/idea"
-    assert Settings.from_env({"IDEA_DATABASE_URL": url}).database_url == url
-
-
-@pytest.mark.postgres
-def test_the_command_line_migrates_then_serves(
-    new_database: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = new_database("idea")
-    served: dict[str, Any] = {}
-    monkeypatch.setenv("IDEA_DATABASE_URL", url)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
-
-    cli.main(["--migrate", "--port", "9100"])
-
-    assert served == {"host": "127.0.0.1", "port": 9100, "log_config": None}
-    with build_app(settings_for(url)).test_client() as client:
-        assert client.get("/readyz").status_code == 200
-    engine = create_engine(url)
-    try:
-        assert "idea" in inspect(engine).get_table_names()
-    finally:
-        engine.dispose()

@@ -7,16 +7,15 @@ from collections.abc import Callable, Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
-from services.organization.bootstrap import build_app, migrate
-from services.organization.settings import Settings
+from services.organization.bootstrap import SERVICE, build_app
 from tests.organization.support import NOW, Database
+from tests.settings import settings_for
 
 
 @pytest.fixture
 def database_url(new_database: Callable[[str], str]) -> str:
     url = new_database("organization")
-    migrate(url)
+    SERVICE.migrate(url)
     return url
 
 
@@ -30,8 +29,9 @@ def database(database_url: str) -> Iterator[Database]:
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient]:
     """The app as deployed (responses validated against the contract), on a fixed clock."""
-    settings = Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET))
-    app = build_app(settings, validate_responses=True, clock=lambda: NOW)
+    app = build_app(
+        settings_for("organization", database_url), validate_responses=True, clock=lambda: NOW
+    )
     # Entering the client runs the app's lifespan: one event loop for every request, and the
     # engine disposed of at the end.
     with app.test_client(raise_server_exceptions=False) as test_client:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
 from services.organization.bootstrap import build_app
-from services.organization.settings import Settings
 from tests.conftest import free_port
+from tests.settings import settings_for
 
 
 @pytest.mark.postgres
@@ -22,7 +21,7 @@ def test_alive_and_ready_with_a_database(client: TestClient) -> None:
 def test_alive_but_not_ready_without_a_database() -> None:
     nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/organization"
     app = build_app(
-        Settings(database_url=nowhere, jwt=JwtSettings(secret=LOCAL_SECRET)),
+        settings_for("organization", nowhere),
         validate_responses=True,
     )
     with app.test_client() as client:

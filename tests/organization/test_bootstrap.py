@@ -7,10 +7,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
 from services.organization.bootstrap import build_app
-from services.organization.settings import Settings
 from tests.organization.support import Database, auth
+from tests.settings import settings_for
 
 OTHERS = sa.text(
     "SELECT count(*) FROM pg_stat_activity"
@@ -27,7 +26,7 @@ def other_connections(database: Database) -> int:
 def test_the_engine_connects_lazily_and_is_disposed_at_shutdown(
     database_url: str, database: Database
 ) -> None:
-    app = build_app(Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET)))
+    app = build_app(settings_for("organization", database_url))
     assert other_connections(database) == 0
 
     with app.test_client() as client:

@@ -11,7 +11,6 @@ from services.organization.domain import errors
 from services.organization.domain.departments import Department, new_department
 from services.organization.domain.members import NewMember, new_member
 from services.organization.domain.organizations import ensure_visible, new_organization
-from services.organization.domain.pages import PageRequest
 from services.organization.domain.roles import Role, new_role
 from services.organization.domain.text import checked_text, to_millis
 from services.organization.entrypoints.responses import timestamp
@@ -119,12 +118,6 @@ def test_a_member_cannot_take_what_is_missing_or_another_organizations(
 def test_a_members_name_is_checked() -> None:
     with pytest.raises(errors.InvalidInput, match="at most 150"):
         new_member(1, "x" * 151, role_id=5, role=ENGINEER, department_id=3, department=ENGINEERING)
-
-
-@pytest.mark.parametrize(("limit", "offset"), [(0, 0), (101, 0), (20, -1), (20, 1_000_001)])
-def test_pages_are_bounded(limit: int, offset: int) -> None:
-    with pytest.raises(errors.InvalidInput):
-        PageRequest(limit, offset)
 
 
 def test_timestamps_are_rfc3339_utc_with_milliseconds() -> None:

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from services.organization.adapters.tables import metadata
-from services.organization.bootstrap import alembic_config, migrate
+from services.organization.bootstrap import SERVICE
 
 
 def differences(url: str) -> list[object]:
@@ -29,7 +29,7 @@ def test_the_migrated_schema_is_the_metadata(database_url: str) -> None:
 
 @pytest.mark.postgres
 def test_migrating_again_changes_nothing(database_url: str) -> None:
-    migrate(database_url)
+    SERVICE.migrate(database_url)
     assert differences(database_url) == []
 
 
@@ -38,11 +38,11 @@ def test_downgrade_removes_everything_and_upgrade_restores_it(database_url: str)
     engine = sa.create_engine(database_url, poolclass=sa.NullPool)
     try:
         with engine.begin() as connection:
-            config = alembic_config(database_url)
+            config = SERVICE.alembic_config(database_url)
             config.attributes["connection"] = connection
             command.downgrade(config, "base")
         assert sa.inspect(engine).get_table_names() == ["alembic_version"]
     finally:
         engine.dispose()
-    migrate(database_url)
+    SERVICE.migrate(database_url)
     assert differences(database_url) == []

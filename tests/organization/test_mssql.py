@@ -13,14 +13,14 @@ from sqlalchemy.dialects import mssql
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.sql import ClauseElement
 
+from contractgen.runtime.paging import PageRequest
 from generated.organization.events import RoleCreated
 from services.organization.adapters import queries
 from services.organization.adapters.tables import department, member, metadata, outbox, role
-from services.organization.bootstrap import alembic_config
+from services.organization.bootstrap import SERVICE
 from services.organization.domain.departments import NewDepartment
 from services.organization.domain.members import NewMember
 from services.organization.domain.organizations import NewOrganization
-from services.organization.domain.pages import PageRequest
 from services.organization.domain.roles import NewRole
 
 MSSQL_URL = (
@@ -80,7 +80,7 @@ def test_every_table_compiles_for_sql_server_with_portable_types() -> None:
 
 def test_the_migration_script_for_sql_server_creates_exactly_the_tables() -> None:
     script = io.StringIO()
-    command.upgrade(alembic_config(MSSQL_URL, output_buffer=script), "head", sql=True)
+    command.upgrade(SERVICE.alembic_config(MSSQL_URL, output_buffer=script), "head", sql=True)
     sql = script.getvalue()
     assert "BEGIN TRANSACTION;" in sql and "COMMIT;" in sql and "\nGO\n" in sql
     for table in metadata.sorted_tables:
@@ -97,7 +97,9 @@ def test_the_migration_script_for_sql_server_creates_exactly_the_tables() -> Non
 
 def test_the_downgrade_script_for_sql_server_compiles() -> None:
     script = io.StringIO()
-    command.downgrade(alembic_config(MSSQL_URL, output_buffer=script), "0001:base", sql=True)
+    command.downgrade(
+        SERVICE.alembic_config(MSSQL_URL, output_buffer=script), "0001:base", sql=True
+    )
     assert "DROP TABLE organization;" in script.getvalue()
 
 

@@ -20,7 +20,7 @@ from contractgen.stack.kafka import ensure_topics
 from contractgen.stack.stack import Stack
 from generated.idea.events import IdeaCreated
 from services.activity.adapters.tables import inbox
-from services.activity.bootstrap import migrate
+from services.activity.bootstrap import SERVICE
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.stack
@@ -51,7 +51,7 @@ def topic(stack: Stack) -> Iterator[str]:
 def database_url(stack: Stack) -> str:
     stack.postgres.create_database("consumer_failures")
     url = stack.database_url("consumer_failures")
-    migrate(url)
+    SERVICE.migrate(url)
     return url
 
 

@@ -15,19 +15,40 @@ import yaml
 
 from contractgen import __version__
 from contractgen.gen.connectors import CONNECTORS
-from contractgen.gen.naming import header
+from contractgen.gen.naming import DEFAULT_PORT, header
 from contractgen.gen.render import render
 from contractgen.spec.project import Project, ServiceSpec
 from contractgen.topics import dead_letter_topic
 
-NAMESPACE = "microservicesapp"
-KAFKA_CLUSTER = "microservicesapp-kafka"  # the Strimzi Kafka the topics belong to
-CONNECT_CLUSTER = "microservicesapp-connect"  # the Strimzi KafkaConnect running the connectors
-DEFAULT_PORT = 8080  # for a service whose spec names no `info.x-port`
 TOPIC_REPLICAS = 3
 # Where a service lists several outbox databases, production runs on the first of these it lists.
 PRODUCTION_DATABASES = ("sqlserver", "postgresql")
 ENV_PLACEHOLDER = re.compile(r"\$\{env:([A-Z0-9_]+)\}")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Kubernetes names derived from the project's name (contractgen.toml `project.name`)."""
+
+    project: str
+
+    @property
+    def namespace(self) -> str:
+        return self.project
+
+    @property
+    def kafka_cluster(self) -> str:
+        """The Strimzi Kafka the topics belong to."""
+        return f"{self.project}-kafka"
+
+    @property
+    def connect_cluster(self) -> str:
+        """The Strimzi KafkaConnect running the connectors."""
+        return f"{self.project}-connect"
+
+    @property
+    def config_map(self) -> str:
+        return f"{self.project}-config"
 
 
 @dataclass(frozen=True)
@@ -68,27 +89,28 @@ def deploy_files(project: Project) -> dict[str, str]:
     consumers = [g for s in project.services if (g := _consumer(s, project)) is not None]
     topics = _topics(project, consumers, connectors)
     yaml_header = header(source)
+    names = Names(project.config.name)
     files = {
         "deploy/platform.json": _platform_json(project, topics, consumers, connectors),
         "deploy/k8s/apps/ingress.yaml": render(
             "deploy_ingress.yaml.jinja2",
             header=yaml_header,
-            namespace=NAMESPACE,
+            namespace=names.namespace,
             services=[_k8s_name(s.name) for s in project.services],
         ),
         "deploy/k8s/topics/topics.yaml": render(
             "deploy_topics.yaml.jinja2",
             header=yaml_header,
-            namespace=NAMESPACE,
-            cluster=KAFKA_CLUSTER,
+            namespace=names.namespace,
+            cluster=names.kafka_cluster,
             replicas=TOPIC_REPLICAS,
             topics=topics,
         ),
         "deploy/k8s/connect/connectors.yaml": render(
             "deploy_connectors.yaml.jinja2",
             header=yaml_header,
-            namespace=NAMESPACE,
-            cluster=CONNECT_CLUSTER,
+            namespace=names.namespace,
+            cluster=names.connect_cluster,
             connectors=[(c, _yaml_block(c.config, 4)) for c in connectors],
         ),
     }
@@ -98,7 +120,7 @@ def deploy_files(project: Project) -> dict[str, str]:
         files[f"deploy/k8s/apps/{service.name}.yaml"] = render(
             "deploy_service.yaml.jinja2",
             header=header(project.docs.display(service.openapi.path)),
-            namespace=NAMESPACE,
+            namespace=names.namespace,
             name=service.name,
             k8s_name=_k8s_name(service.name),
             port=_port(service),
@@ -108,7 +130,10 @@ def deploy_files(project: Project) -> dict[str, str]:
         files[path] = render(
             "deploy_dockerfile.jinja2",
             header=header(project.docs.display(service.openapi.path)),
-            path=f"generated/{path}",
+            namespace=names.namespace,
+            services_dir=project.config.services.replace(".", "/"),
+            generated_dir=project.config.generated,
+            path=f"{project.config.generated}/{path}",
             name=service.name,
             port=_port(service),
             consumer=any(c.service == service.name for c in consumers),
@@ -119,7 +144,7 @@ def deploy_files(project: Project) -> dict[str, str]:
         files[f"deploy/k8s/apps/{consumer.name}.yaml"] = render(
             "deploy_consumer.yaml.jinja2",
             header=yaml_header,
-            namespace=NAMESPACE,
+            namespace=names.namespace,
             consumer=consumer,
             group_env=f"{consumer.service.upper()}_CONSUMER_GROUP",
         )
@@ -127,9 +152,9 @@ def deploy_files(project: Project) -> dict[str, str]:
     files["deploy/k8s/connect/connect-env.yaml"] = render(
         "deploy_connect_env.yaml.jinja2",
         header=yaml_header,
-        namespace=NAMESPACE,
-        cluster=CONNECT_CLUSTER,
-        env=_connect_env(connectors),
+        namespace=names.namespace,
+        cluster=names.connect_cluster,
+        env=_connect_env(connectors, names.config_map),
     )
     # apps is a plain kustomization; connect and topics are components an overlay opts into.
     for folder, kind, resources, patches in (
@@ -233,11 +258,11 @@ def _topics(
     return [topics[name] for name in sorted(topics)]
 
 
-def _connect_env(connectors: list[Connector]) -> list[tuple[str, str, str, str]]:
+def _connect_env(connectors: list[Connector], config_map: str) -> list[tuple[str, str, str, str]]:
     """(variable, source kind, object, key) for each `${env:...}` the connectors name.
 
     `<SERVICE>_<KEY>` comes from the Secret `<service>-connector`; anything else from the
-    ConfigMap `microservicesapp-config` under its own name.
+    ConfigMap `<project>-config` under its own name.
     """
     names = sorted(
         {n for c in connectors for v in c.config.values() for n in ENV_PLACEHOLDER.findall(v)}
@@ -248,7 +273,7 @@ def _connect_env(connectors: list[Connector]) -> list[tuple[str, str, str, str]]
             (c.service for c in connectors if name.startswith(c.service.upper() + "_")), None
         )
         if owner is None:
-            env.append((name, "configMapKeyRef", "microservicesapp-config", name))
+            env.append((name, "configMapKeyRef", config_map, name))
         else:
             key = name[len(owner) + 1 :]
             env.append((name, "secretKeyRef", f"{_k8s_name(owner)}-connector", key))

@@ -1,4 +1,5 @@
-"""Avro schemas, event classes and event docs for the messages a service sends."""
+"""The event side of a service's generated package: for the messages it sends, one `.avsc` and
+one event class each, the outbox, and its connectors' configs."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from contractgen.gen.naming import snake
-from contractgen.gen.pytypes import avro_type
-from contractgen.spec.asyncapi import Message
+from contractgen.gen.connectors import CONNECTORS, connector_json
+from contractgen.gen.naming import header, snake
+from contractgen.gen.pytypes import Import, PyType, avro_type, import_lines
+from contractgen.gen.render import render
+from contractgen.spec.asyncapi import Channel, Message
+from contractgen.spec.project import ServiceSpec
 
 
 @dataclass(frozen=True)
 class EventField:
     attr: str
     avro: str
-    type: str
+    type: PyType
     doc: str
     optional: bool
 
@@ -56,3 +60,39 @@ def event_class(message: Message, topic: str) -> EventClass:
     aggregate = next(f.attr for f in fields if f.avro == message.aggregate_field)
     doc = " ".join((message.avro.get("doc") or message.description or message.title).split())
     return EventClass(message.name, doc, topic, aggregate, avsc_name(message), fields)
+
+
+def event_files(
+    service: ServiceSpec, source: str, sent: list[tuple[Channel, Message]], package: str
+) -> dict[str, str]:
+    name = service.name
+    files: dict[str, str] = {}
+    classes = []
+    for channel, message in sent:
+        files[f"{name}/avro/{avsc_name(message)}"] = avsc_text(message)
+        classes.append(event_class(message, channel.address))
+    imports: set[Import] = {Import("contractgen.runtime.avro", "Event")}
+    for cls in classes:
+        imports.update(*(f.type.imports for f in cls.fields))
+    union = f"{service.class_prefix}Event"
+    files[f"{name}/events.py"] = render(
+        "events.py.jinja2",
+        header=header(source),
+        package=package,
+        service=name,
+        events=classes,
+        union_name=union,
+        imports=import_lines(imports),
+    )
+    files[f"{name}/outbox.py"] = render(
+        "outbox.py.jinja2",
+        header=header(source),
+        package=package,
+        service=name,
+        union_name=union,
+        class_prefix=service.class_prefix,
+    )
+    for database in service.asyncapi.databases if service.asyncapi else ():
+        connector = CONNECTORS[database](name)
+        files[f"{name}/connect/{connector['name']}.json"] = connector_json(connector)
+    return files

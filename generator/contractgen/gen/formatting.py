@@ -10,21 +10,26 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin
 
 COMMON = ("--isolated", "--line-length", "100", "--target-version", "py311", "--quiet")
-SORT_IMPORTS = (
-    "check",
-    *COMMON,
-    "--select",
-    "I",
-    "--fix",
-    "--exit-zero",
-    "--config",
-    'lint.isort.known-first-party = ["contractgen", "generated", "services"]',
-)
 FORMAT = ("format", *COMMON)
 
 
-def format_python(files: dict[str, str]) -> dict[str, str]:
-    """The same files with every `.py` run through `ruff format` (one process for all)."""
+def _sort_imports(first_party: tuple[str, ...]) -> tuple[str, ...]:
+    known = ", ".join(f'"{name}"' for name in sorted(set(first_party)))
+    return (
+        "check",
+        *COMMON,
+        "--select",
+        "I",
+        "--fix",
+        "--exit-zero",
+        "--config",
+        f"lint.isort.known-first-party = [{known}]",
+    )
+
+
+def format_python(files: dict[str, str], first_party: tuple[str, ...]) -> dict[str, str]:
+    """The same files with every `.py` run through `ruff format` (one process for all); imports
+    of `first_party` packages sorted as the project's own."""
     python = [name for name in files if name.endswith(".py")]
     if not python:
         return files
@@ -34,7 +39,7 @@ def format_python(files: dict[str, str]) -> dict[str, str]:
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(files[name], encoding="utf-8")
-        for args in (SORT_IMPORTS, FORMAT):
+        for args in (_sort_imports(first_party), FORMAT):
             result = subprocess.run(
                 [find_ruff_bin(), *args, str(root)], capture_output=True, text=True, check=False
             )

@@ -1,19 +1,82 @@
-"""Python type expressions for JSON Schema (OpenAPI) and Avro types."""
+"""Python types for JSON Schema (OpenAPI) and Avro types, as objects that know their imports.
+
+A type is computed once with the names it needs (`PyType.imports`); templates only print its
+`hint`, and each file's import lines are made from the imports of the types it uses, never by
+searching rendered text.
+"""
 
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from contractgen.spec.openapi import schema_ref_name
 
 
+@dataclass(frozen=True, order=True)
+class Import:
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PyType:
+    hint: str
+    imports: frozenset[Import] = field(default_factory=frozenset)
+
+    @classmethod
+    def named(cls, hint: str, module: str | None = None) -> PyType:
+        """A type named `hint`, imported from `module` (None: a builtin)."""
+        return cls(hint, frozenset({Import(module, hint)}) if module else frozenset())
+
+    def wrap(self, template: str, *others: PyType, module: str | None = None) -> PyType:
+        """`template` with `{}` filled by this type's hint (e.g. `list[{}]`), with the imports of
+        this type, of `others` and of the wrapper itself (`module`)."""
+        imports = set(self.imports).union(*(other.imports for other in others))
+        if module:
+            imports.add(Import(module, template.partition("[")[0]))
+        return PyType(template.format(self.hint), frozenset(imports))
+
+    def or_none(self) -> PyType:
+        return PyType(f"{self.hint} | None", self.imports)
+
+
+ANY = PyType.named("Any", "typing")
+NONE = PyType("None")
+_SIMPLE = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+
+
+def union(types: Iterable[PyType]) -> PyType:
+    members = list(dict.fromkeys(types))
+    return PyType(
+        " | ".join(t.hint for t in members), frozenset().union(*(t.imports for t in members))
+    )
+
+
+def import_lines(imports: Iterable[Import], local_module: str | None = None) -> str:
+    """`from module import a, b` lines for `imports`, sorted (those of `local_module` are its own)."""
+    by_module: dict[str, set[str]] = defaultdict(set)
+    for item in imports:
+        if item.module != local_module:
+            by_module[item.module].add(item.name)
+    return "".join(
+        f"from {module} import {', '.join(sorted(names))}\n"
+        for module, names in sorted(by_module.items())
+    )
+
+
 @dataclass(frozen=True)
 class TypedField:
     key: str
-    type: str
+    type: PyType
     required: bool
+
+    @property
+    def annotation(self) -> str:
+        return self.type.hint if self.required else f"NotRequired[{self.type.hint}]"
 
 
 @dataclass(frozen=True)
@@ -27,39 +90,52 @@ class TypedDictModel:
         """Keys that are not identifiers need TypedDict's functional syntax."""
         return any(not f.key.isidentifier() or keyword.iskeyword(f.key) for f in self.fields)
 
+    @property
+    def imports(self) -> frozenset[Import]:
+        names = {Import("typing", "TypedDict")}
+        if any(not f.required for f in self.fields):
+            names.add(Import("typing", "NotRequired"))
+        return frozenset(names).union(*(f.type.imports for f in self.fields))
+
 
 def is_object(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "object" and "properties" in schema
 
 
 class JsonSchemaTypes:
-    """Maps the schemas of one OpenAPI document to Python types and TypedDict models."""
+    """Maps the schemas of one OpenAPI document to Python types and TypedDict models; a model
+    is imported from `models_module`."""
 
-    def __init__(self, schemas: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, schemas: dict[str, dict[str, Any]], models_module: str) -> None:
         self.schemas = schemas
+        self.models_module = models_module
 
-    def type_of(self, schema: dict[str, Any] | None) -> str:
+    def type_of(self, schema: dict[str, Any] | None) -> PyType:
         if schema is None:
-            return "None"
+            return NONE
         name = schema_ref_name(schema)
         if name is not None:
             target = self.schemas.get(name, {})
-            return name if is_object(target) else self.type_of(target)
+            return (
+                PyType.named(name, self.models_module)
+                if is_object(target)
+                else self.type_of(target)
+            )
         result = self._plain(schema)
-        return f"{result} | None" if schema.get("nullable") else result
+        return result.or_none() if schema.get("nullable") else result
 
-    def _plain(self, schema: dict[str, Any]) -> str:
+    def _plain(self, schema: dict[str, Any]) -> PyType:
         if "enum" in schema:
-            return "Literal[" + ", ".join(repr(value) for value in schema["enum"]) + "]"
+            values = ", ".join(repr(value) for value in schema["enum"])
+            return PyType(f"Literal[{values}]", frozenset({Import("typing", "Literal")}))
         kind = schema.get("type")
         if kind == "array":
-            return f"list[{self.type_of(schema.get('items', {}))}]"
-        simple = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
-        if kind in simple:
-            return simple[kind]
+            return self.type_of(schema.get("items", {})).wrap("list[{}]")
+        if kind in _SIMPLE:
+            return PyType(_SIMPLE[kind])
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
-            return "dict[str, Any]"
-        return "Any"
+            return ANY.wrap("dict[str, {}]")
+        return ANY
 
     def model(self, name: str, schema: dict[str, Any]) -> TypedDictModel:
         required = set(schema.get("required", []))
@@ -74,45 +150,44 @@ class JsonSchemaTypes:
 
 
 _AVRO_PRIMITIVES = {
-    "null": "None",
-    "boolean": "bool",
-    "int": "int",
-    "long": "int",
-    "float": "float",
-    "double": "float",
-    "bytes": "bytes",
-    "string": "str",
+    "null": NONE,
+    "boolean": PyType("bool"),
+    "int": PyType("int"),
+    "long": PyType("int"),
+    "float": PyType("float"),
+    "double": PyType("float"),
+    "bytes": PyType("bytes"),
+    "string": PyType("str"),
 }
 _AVRO_LOGICAL = {
-    "timestamp-millis": "datetime",
-    "timestamp-micros": "datetime",
-    "date": "date",
-    "uuid": "UUID",
-    "decimal": "Decimal",
+    "timestamp-millis": PyType.named("datetime", "datetime"),
+    "timestamp-micros": PyType.named("datetime", "datetime"),
+    "date": PyType.named("date", "datetime"),
+    "uuid": PyType.named("UUID", "uuid"),
+    "decimal": PyType.named("Decimal", "decimal"),
 }
 
 
-def avro_type(kind: Any) -> str:
+def avro_type(kind: Any) -> PyType:
     """The Python type fastavro reads for an Avro type (and accepts when writing)."""
     if isinstance(kind, list):
         members = [avro_type(member) for member in kind]
-        return " | ".join(dict.fromkeys(m for m in members if m != "None")) + (
-            " | None" if "None" in members else ""
-        )
+        present = union(m for m in members if m != NONE)
+        return present.or_none() if NONE in members else present
     if isinstance(kind, dict):
         if kind.get("logicalType") in _AVRO_LOGICAL:
             return _AVRO_LOGICAL[kind["logicalType"]]
         nested = kind.get("type")
         if nested == "array":
-            return f"list[{avro_type(kind['items'])}]"
+            return avro_type(kind["items"]).wrap("list[{}]")
         if nested == "map":
-            return f"dict[str, {avro_type(kind['values'])}]"
+            return avro_type(kind["values"]).wrap("dict[str, {}]")
         if nested in ("enum", "fixed"):
-            return "str" if nested == "enum" else "bytes"
+            return PyType("str" if nested == "enum" else "bytes")
         if nested == "record":
-            return "dict[str, Any]"
+            return ANY.wrap("dict[str, {}]")
         return avro_type(nested)
-    return _AVRO_PRIMITIVES.get(str(kind), "Any")
+    return _AVRO_PRIMITIVES.get(str(kind), ANY)
 
 
 def _one_line(text: str) -> str:

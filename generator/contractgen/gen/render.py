@@ -31,14 +31,3 @@ def render(template: str, **context: Any) -> str:
             continue
         out.append(line)
     return "\n".join(out) + "\n"
-
-
-def typing_import(types: list[str]) -> str:
-    """`from typing import ...` for the names the given type expressions use."""
-    text = " ".join(types)
-    names = [
-        n
-        for n in ("Any", "Literal", "NotRequired", "TypedDict")
-        if f"{n}[" in text or f" {n}" in f" {text}"
-    ]
-    return f"from typing import {', '.join(names)}\n" if names else ""

@@ -19,6 +19,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.responses import Response
 
+from contractgen.runtime.interfaces import HandlerError, check_interface
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
 from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
@@ -43,33 +44,13 @@ Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
 """Set-up and tear-down around serving (open pools, dispose of engines)."""
 
 
-class HandlerError(TypeError):
-    """The handler object does not implement the generated interface."""
-
-
 def check_handlers(handlers: object, interface: type, operations: Mapping[str, Binding]) -> None:
     """Fail at start-up, naming each operation whose handler is missing or has the wrong shape."""
-    problems = []
-    owner = type(handlers).__name__
-    for operation_id, binding in operations.items():
-        where = f"operation {operation_id} ({binding.route}): {owner}.{binding.method}"
-        method = getattr(handlers, binding.method, None)
-        expected = inspect.signature(getattr(interface, binding.method))
-        if method is None or not callable(method):
-            problems.append(f"{where} is missing")
-        elif getattr(method, "__isabstractmethod__", False):
-            problems.append(f"{where} is not implemented")
-        elif not inspect.iscoroutinefunction(method):
-            problems.append(f"{where} must be `async def`")
-        else:
-            wanted = [name for name in expected.parameters if name != "self"]
-            actual = list(inspect.signature(method).parameters)
-            if actual != wanted:
-                problems.append(
-                    f"{where} takes ({', '.join(actual)}), the contract needs ({', '.join(wanted)})"
-                )
-    if problems:
-        raise HandlerError("handlers do not match the contract:\n  " + "\n  ".join(problems))
+    methods = [
+        (binding.method, f"operation {operation_id} ({binding.route})")
+        for operation_id, binding in operations.items()
+    ]
+    check_interface(handlers, interface, methods, "handlers")
 
 
 def _endpoint(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contractgen.runtime.avro import Event
+from contractgen.runtime.interfaces import check_interface
 from contractgen.runtime.writes import Writes
 
 
@@ -52,24 +52,22 @@ Handler = Callable[[Event, EventMeta], Awaitable[None]]
 class Dispatcher:
     """Maps (topic, event type) to the decoder and the handler method, checked at start-up."""
 
-    def __init__(self, handlers: object, subscriptions: Sequence[Subscription]) -> None:
-        problems = []
-        self._routes: dict[tuple[str, str], tuple[type[Event], Handler]] = {}
-        for sub in subscriptions:
-            method = getattr(handlers, sub.method, None)
-            where = (
-                f"{sub.event_type.__name__} on {sub.topic}: {type(handlers).__name__}.{sub.method}"
+    def __init__(
+        self, handlers: object, subscriptions: Sequence[Subscription], interface: type | None = None
+    ) -> None:
+        methods = [
+            (sub.method, f"{sub.event_type.__name__} on {sub.topic}") for sub in subscriptions
+        ]
+        # The generated consumer passes its interface; without one, check against the handlers'
+        # own class (presence and `async` only).
+        check_interface(handlers, interface or type(handlers), methods, "consumer handlers")
+        self._routes: dict[tuple[str, str], tuple[type[Event], Handler]] = {
+            (sub.topic, sub.event_type.event_type()): (
+                sub.event_type,
+                getattr(handlers, sub.method),
             )
-            if method is None or getattr(method, "__isabstractmethod__", False):
-                problems.append(f"{where} is not implemented")
-            elif not inspect.iscoroutinefunction(method):
-                problems.append(f"{where} must be `async def`")
-            else:
-                self._routes[(sub.topic, sub.event_type.event_type())] = (sub.event_type, method)
-        if problems:
-            raise TypeError(
-                "consumer handlers do not match the contract:\n  " + "\n  ".join(problems)
-            )
+            for sub in subscriptions
+        }
 
     @property
     def topics(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from contractgen.runtime.avro import Event
 from contractgen.runtime.outbox import Outbox, outbox_row
+from contractgen.runtime.writes import Writes
 
 E = TypeVar("E", bound=Event)
 
@@ -34,11 +35,25 @@ async def database_ready(engine: AsyncEngine) -> bool:
 
 class UnitOfWork(Generic[E]):
     """`async with uow:` opens a transaction; `publish` writes events into it; leaving the block
-    commits, an exception rolls everything back (the change and its events alike)."""
+    commits, an exception rolls everything back (the change and its events alike).
 
-    def __init__(self, engine: AsyncEngine, outbox: Outbox[E]) -> None:
+    Lent a connection (`lent`: the consumer loop's transaction, which also records the event id
+    in the inbox), it works in that transaction and leaves committing to the lender; `writes` is
+    where the loop collects rows to insert for the whole batch at once. Every service's use cases
+    take this one shape; a service subclasses it only to name its repositories."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        outbox: Outbox[E] | None = None,
+        *,
+        lent: AsyncConnection | None = None,
+        writes: Writes | None = None,
+    ) -> None:
         self._engine = engine
         self._outbox = outbox
+        self._lent = lent
+        self._writes = writes
         self._connection: AsyncConnection | None = None
 
     @property
@@ -47,16 +62,28 @@ class UnitOfWork(Generic[E]):
             raise RuntimeError("the unit of work is not open: use `async with uow:`")
         return self._connection
 
+    @property
+    def writes(self) -> Writes | None:
+        """The consumer loop's batch of deferred inserts, when lent one."""
+        return self._writes
+
     async def publish(self, event: E) -> None:
+        if self._outbox is None:
+            raise RuntimeError("this unit of work has no outbox: the service publishes no events")
         await self.connection.execute(self._outbox.statement, outbox_row(event))
 
     async def __aenter__(self) -> Self:
+        if self._lent is not None:
+            self._connection = self._lent
+            return self
         self._connection = await self._engine.connect()
         await self._connection.begin()
         return self
 
     async def __aexit__(self, kind: object, error: object, traceback: object) -> None:
         connection, self._connection = self.connection, None
+        if connection is self._lent:
+            return
         try:
             if error is None:
                 await connection.commit()

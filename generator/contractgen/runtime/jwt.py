@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jwt as pyjwt
 
+from contractgen.identity import Identity
 from contractgen.runtime.principal import Principal
 
 ISSUER = "microservicesapp"
@@ -30,20 +32,24 @@ class JwtSettings:
     leeway_seconds: int = 5
 
     @classmethod
-    def from_env(cls, prefix: str = "JWT_") -> JwtSettings:
+    def from_env(
+        cls, identity: Identity | None = None, environ: Mapping[str, str] | None = None
+    ) -> JwtSettings:
         """`JWT_SECRET` (HS256) or `JWT_PUBLIC_KEYS` (PEM keys separated by blank lines)."""
-        keys_text = os.environ.get(f"{prefix}PUBLIC_KEYS", "")
+        env = os.environ if environ is None else environ
+        prefix = "JWT_"
+        keys_text = env.get(f"{prefix}PUBLIC_KEYS", "")
         keys = tuple(
             block.strip() + "\n-----END PUBLIC KEY-----"
             for block in keys_text.split("-----END PUBLIC KEY-----")
             if block.strip()
         )
-        secret = os.environ.get(f"{prefix}SECRET") or (None if keys else LOCAL_SECRET)
+        secret = env.get(f"{prefix}SECRET") or (None if keys else LOCAL_SECRET)
         return cls(
             secret=secret,
             public_keys=keys,
-            issuer=os.environ.get(f"{prefix}ISSUER", ISSUER),
-            audience=os.environ.get(f"{prefix}AUDIENCE", AUDIENCE),
+            issuer=env.get(f"{prefix}ISSUER") or (identity.issuer if identity else ISSUER),
+            audience=env.get(f"{prefix}AUDIENCE") or (identity.audience if identity else AUDIENCE),
         )
 
 

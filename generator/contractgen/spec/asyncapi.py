@@ -77,13 +77,16 @@ def schema_path() -> Path:
     override = os.environ.get(SCHEMA_ENV)
     if override:
         return Path(override)
+    packaged = Path(__file__).with_name("schemas") / SCHEMA_FILE  # in the wheel
+    if packaged.is_file():
+        return packaged
     relative = Path("node_modules/@asyncapi/specs/schemas") / SCHEMA_FILE
     for base in [Path(__file__).resolve().parents[2], Path.cwd() / "generator", Path.cwd()]:
         if (base / relative).is_file():
             return base / relative
     raise FileNotFoundError(
         "the AsyncAPI 3.0.0 JSON Schema (npm package @asyncapi/specs) is not installed: "
-        "run `make setup` (or `npm ci --prefix generator`), or set " + SCHEMA_ENV
+        "install contractgen from its wheel, run `make setup` here, or set " + SCHEMA_ENV
     )
 
 

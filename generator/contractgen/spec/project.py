@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from contractgen.config import ProjectConfig, config_for_specs
 from contractgen.spec.asyncapi import AsyncApiSpec, load_asyncapi
 from contractgen.spec.documents import Documents
 from contractgen.spec.errors import SpecError, SpecIssue
@@ -30,10 +31,12 @@ class Project:
     specs_dir: Path
     docs: Documents
     services: tuple[ServiceSpec, ...]
+    config: ProjectConfig
 
 
-def load_project(specs_dir: Path) -> Project:
-    """Load and validate every service's contracts; raise SpecError listing every problem."""
+def load_project(specs_dir: Path, config: ProjectConfig | None = None) -> Project:
+    """Load and validate every service's contracts; raise SpecError listing every problem.
+    The project's configuration comes from `contractgen.toml` beside `specs_dir` unless given."""
     specs_dir = specs_dir.resolve()
     docs = Documents(specs_dir.parent)
     if not specs_dir.is_dir():
@@ -52,7 +55,7 @@ def load_project(specs_dir: Path) -> Project:
         raise SpecError(issues)
     if not services:
         raise SpecError.at(docs.location(specs_dir), "no service folders with an openapi.yaml")
-    return Project(specs_dir, docs, tuple(services))
+    return Project(specs_dir, docs, tuple(services), config or config_for_specs(specs_dir))
 
 
 def _load_service(docs: Documents, folder: Path) -> ServiceSpec | None:

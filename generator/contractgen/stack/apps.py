@@ -1,8 +1,8 @@
-"""The platform's own processes on the stack: each service's HTTP app and each event consumer.
+"""The project's own processes on the stack: each service's HTTP app and each event consumer.
 
-Convention (DESIGN.md's layout): `python -m services.<name>` serves the service's API on its
-contract's `x-port`; for a service that receives events, `python -m services.<name> --consume`
-runs its consumer.
+Every service runs the same way: `contractgen serve <name>` serves its API on its contract's
+`x-port` (plus the offset of this stack); for a service that receives events,
+`contractgen serve <name> --consume` runs its consumer.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from contractgen.stack.processes import ManagedProcess
 @dataclass(frozen=True)
 class App:
     name: str
-    module: str
+    service: str
     args: tuple[str, ...] = ()
     port: int | None = None
 
@@ -37,16 +37,16 @@ def platform_apps(project: Project, port_offset: int = 0) -> list[App]:
         if service.openapi.port is not None:
             port = service.openapi.port + port_offset
             args = ("--host", "127.0.0.1", "--port", str(port), "--migrate")
-            apps.append(App(service.name, f"services.{service.name}", args, port))
+            apps.append(App(service.name, service.name, args, port))
     for service in project.services:
         if service.asyncapi is not None and service.asyncapi.received:
-            apps.append(App(f"{service.name}-consumer", f"services.{service.name}", ("--consume",)))
+            apps.append(App(f"{service.name}-consumer", service.name, ("--consume",)))
     return apps
 
 
 def start_app(process: ManagedProcess, app: App, root: Path, env: dict[str, str]) -> None:
-    command = [sys.executable, "-m", app.module, *app.args]
-    process.start(command, {**env, "PYTHONPATH": str(root)})
+    command = [sys.executable, "-m", "contractgen", "serve", "--project", str(root)]
+    process.start([*command, app.service, *app.args], {**env, "PYTHONPATH": str(root)})
 
 
 def wait_for_app(process: ManagedProcess, app: App, timeout: float = 60.0) -> None:

@@ -8,10 +8,10 @@ from sqlalchemy import ColumnElement, RowMapping, and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.writes import Writes
 from services.activity.adapters.tables import activity as table
 from services.activity.domain.activities import Activity, RecordedActivity
-from services.activity.domain.pages import Page, PageRequest
 
 _NEWEST_FIRST = (table.c.occurred_on.desc(), table.c.id.desc())
 # Built once, run with each row's parameters: building an INSERT per event cost more than its

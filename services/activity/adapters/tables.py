@@ -9,24 +9,16 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
-    MetaData,
     String,
     Table,
     Uuid,
 )
 
 from contractgen.runtime.inbox import inbox_table
+from contractgen.runtime.tables import new_metadata
 from services.activity.domain.activities import TYPE_MAX
 
-NAMING_CONVENTION = {
-    "pk": "pk_%(table_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = new_metadata()
 
 activity = Table(
     "activity",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-
+from contractgen.runtime.clock import Clock, utc_now
 from contractgen.runtime.consumer import EventMeta
 from generated.activity.consumer import ActivityConsumerHandlers
 from generated.idea.events import IdeaCreated, IdeaDeleted, IdeaUpdated
@@ -17,12 +15,6 @@ from generated.organization.events import (
 from services.activity.service_layer.recording import OrganizationEvent, record_activity
 from services.activity.service_layer.unit_of_work import UnitOfWorkFactory
 
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 class ActivityRecorder(ActivityConsumerHandlers):
     """Records every event it is handed as one activity, once per event id. It writes in the
@@ -34,7 +26,7 @@ class ActivityRecorder(ActivityConsumerHandlers):
 
     async def record(self, event: OrganizationEvent, meta: EventMeta) -> bool:
         """True when the event made a new activity, False when it was recorded already."""
-        uow = self._new_uow(meta.connection, meta.writes)
+        uow = self._new_uow(lent=meta.connection, writes=meta.writes)
         return await record_activity(uow, event, meta, self._clock())
 
     async def on_organization_created(self, event: OrganizationCreated, meta: EventMeta) -> None:

@@ -4,31 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from contractgen.runtime.paging import PageRequest
 from contractgen.runtime.principal import Principal
-from contractgen.runtime.problems import ServiceUnavailable
+from contractgen.runtime.probes import Probes
 from generated.activity import models
 from generated.activity.handlers import ActivityHandlers
-from services.activity.domain.pages import PageRequest
 from services.activity.entrypoints import responses
 from services.activity.entrypoints.problems import as_problems
 from services.activity.service_layer import feed
 from services.activity.service_layer.unit_of_work import UnitOfWorkFactory
 
 
-class ActivityApi(ActivityHandlers):
+class ActivityApi(Probes, ActivityHandlers):
     """`new_uow` gives a fresh unit of work per request; `ready` says whether the database answers."""
 
     def __init__(self, new_uow: UnitOfWorkFactory, ready: Callable[[], Awaitable[bool]]) -> None:
         self._new_uow = new_uow
-        self._ready = ready
-
-    async def get_health(self) -> models.Health:
-        return {"status": "ok"}
-
-    async def get_readiness(self) -> models.Health:
-        if not await self._ready():
-            raise ServiceUnavailable("The database is unreachable.")
-        return {"status": "ok"}
+        super().__init__(ready)
 
     async def list_activities(
         self,

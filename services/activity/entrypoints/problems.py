@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from connexion.exceptions import BadRequestProblem
 
 from contractgen.runtime import problems
+from contractgen.runtime.paging import InvalidPage
 from services.activity.domain import errors
 
 
@@ -18,5 +19,5 @@ def as_problems() -> Iterator[None]:
         yield
     except errors.UnknownOrganization as error:
         raise problems.NotFound(error.message) from error
-    except errors.InvalidInput as error:
+    except (errors.InvalidInput, InvalidPage) as error:
         raise BadRequestProblem(detail=error.message) from error

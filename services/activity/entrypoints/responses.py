@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from contractgen.runtime.paging import Page
 from generated.activity import models
 from services.activity.domain.activities import RecordedActivity
-from services.activity.domain.pages import Page
 from services.activity.domain.payloads import timestamp
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from services.activity.domain.activities import RecordedActivity
-from services.activity.domain.pages import Page, PageRequest
 from services.activity.domain.rules import ensure_member
 from services.activity.service_layer.unit_of_work import ActivityUnitOfWork
 

@@ -7,9 +7,9 @@ from datetime import UTC
 from sqlalchemy import RowMapping, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contractgen.runtime.paging import Page, PageRequest
 from services.idea.adapters.tables import idea as table
 from services.idea.domain.ideas import Idea, NewIdea
-from services.idea.domain.pages import Page, PageRequest
 
 _NEWEST_FIRST = (table.c.created_on.desc(), table.c.id.desc())
 

@@ -9,23 +9,15 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
-    MetaData,
     String,
     Table,
 )
 
+from contractgen.runtime.tables import new_metadata
 from generated.idea.outbox import IdeaOutbox
 from services.idea.domain.ideas import DESCRIPTION_MAX, NAME_MAX
 
-NAMING_CONVENTION = {
-    "pk": "pk_%(table_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = new_metadata()
 
 idea = Table(
     "idea",

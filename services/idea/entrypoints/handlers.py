@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
-from contractgen.runtime.problems import ServiceUnavailable
+from contractgen.runtime.clock import Clock, utc_now
+from contractgen.runtime.paging import PageRequest
+from contractgen.runtime.probes import Probes
 from contractgen.runtime.security import Principal
 from generated.idea import models
 from generated.idea.handlers import IdeaHandlers
 from services.idea.domain.ideas import IdeaDraft
-from services.idea.domain.pages import PageRequest
 from services.idea.entrypoints import responses
 from services.idea.entrypoints.problems import as_problems
 from services.idea.service_layer import ideas
 from services.idea.service_layer.unit_of_work import IdeaUnitOfWork
 
-Clock = Callable[[], datetime]
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class IdeaApi(IdeaHandlers):
+class IdeaApi(Probes, IdeaHandlers):
     """`new_uow` gives a fresh unit of work per request; `ready` says whether the database answers."""
 
     def __init__(
@@ -33,16 +27,8 @@ class IdeaApi(IdeaHandlers):
         clock: Clock = utc_now,
     ) -> None:
         self._new_uow = new_uow
-        self._ready = ready
+        super().__init__(ready)
         self._clock = clock
-
-    async def get_health(self) -> models.Health:
-        return {"status": "ok"}
-
-    async def get_readiness(self) -> models.Health:
-        if not await self._ready():
-            raise ServiceUnavailable("The database is unreachable.")
-        return {"status": "ok"}
 
     async def list_ideas(
         self, principal: Principal, organization_id: int, limit: int = 20, offset: int = 0

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from connexion.exceptions import BadRequestProblem
 
 from contractgen.runtime import problems
+from contractgen.runtime.paging import InvalidPage
 from services.idea.domain import errors
 
 
@@ -18,6 +19,6 @@ def as_problems() -> Iterator[None]:
         yield
     except (errors.UnknownOrganization, errors.UnknownIdea) as error:
         raise problems.NotFound(error.message) from error
-    except errors.InvalidInput as error:
+    except (errors.InvalidInput, InvalidPage) as error:
         # Every operation documents 400 for a request that fails validation.
         raise BadRequestProblem(detail=error.message) from error

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from contractgen.runtime.paging import Page
 from generated.idea import models
 from services.idea.domain.ideas import Idea
-from services.idea.domain.pages import Page
 
 
 def timestamp(moment: datetime) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.security import Principal
 from services.idea.domain.errors import UnknownIdea
 from services.idea.domain.ideas import Idea, IdeaDraft, NewIdea
-from services.idea.domain.pages import Page, PageRequest
 from services.idea.domain.rules import checked_id, ensure_member
 from services.idea.service_layer import events
 from services.idea.service_layer.unit_of_work import IdeaUnitOfWork

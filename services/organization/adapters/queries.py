@@ -7,11 +7,11 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import ColumnElement, Insert, Select, Table, func, insert, select
 
+from contractgen.runtime.paging import PageRequest
 from services.organization.adapters.tables import department, member, organization, role
 from services.organization.domain.departments import NewDepartment
 from services.organization.domain.members import NewMember
 from services.organization.domain.organizations import NewOrganization
-from services.organization.domain.pages import PageRequest
 from services.organization.domain.roles import NewRole
 
 Rows: TypeAlias = "Select[*tuple[Any, ...]]"

@@ -9,6 +9,7 @@ from sqlalchemy import Executable, Insert, RowMapping, Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contractgen.runtime.paging import Page, PageRequest
 from services.organization.adapters import queries
 from services.organization.adapters.tables import (
     DEPARTMENT_NAME_UNIQUE,
@@ -21,7 +22,6 @@ from services.organization.domain.departments import Department, NewDepartment
 from services.organization.domain.errors import NameTaken
 from services.organization.domain.members import Member, NewMember
 from services.organization.domain.organizations import NewOrganization, Organization
-from services.organization.domain.pages import Page, PageRequest
 from services.organization.domain.roles import NewRole, Role
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Identity,
     Index,
-    MetaData,
     Table,
     Unicode,
     UniqueConstraint,
@@ -23,16 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mssql
 from sqlalchemy.types import TypeEngine
 
+from contractgen.runtime.tables import new_metadata
 from generated.organization.outbox import OrganizationOutbox
 from services.organization.domain import departments, members, organizations, roles
-
-NAMING_CONVENTION = {
-    "pk": "pk_%(table_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-}
 
 
 def text(max_length: int) -> TypeEngine[str]:
@@ -49,7 +41,7 @@ def _organization_id() -> Column[int]:
     return Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False)
 
 
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = new_metadata()
 
 organization = Table(
     "organization",

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
+from contractgen.runtime.clock import Clock, utc_now
+from contractgen.runtime.paging import PageRequest
 from contractgen.runtime.principal import Principal
-from contractgen.runtime.problems import ServiceUnavailable
+from contractgen.runtime.probes import Probes
 from generated.organization import models
 from generated.organization.handlers import OrganizationHandlers
-from services.organization.domain.pages import PageRequest
 from services.organization.entrypoints import responses
 from services.organization.entrypoints.problems import as_problems
 from services.organization.service_layer import departments, members, organizations, roles
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork
 
-Clock = Callable[[], datetime]
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class OrganizationApi(OrganizationHandlers):
+class OrganizationApi(Probes, OrganizationHandlers):
     """`new_uow` gives a fresh unit of work per request; `ready` says whether the database answers."""
 
     def __init__(
@@ -32,16 +26,8 @@ class OrganizationApi(OrganizationHandlers):
         clock: Clock = utc_now,
     ) -> None:
         self._new_uow = new_uow
-        self._ready = ready
+        super().__init__(ready)
         self._clock = clock
-
-    async def get_health(self) -> models.Health:
-        return {"status": "ok"}
-
-    async def get_readiness(self) -> models.Health:
-        if not await self._ready():
-            raise ServiceUnavailable("The database is unreachable.")
-        return {"status": "ok"}
 
     async def list_organizations(
         self, principal: Principal, limit: int = 20, offset: int = 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from contractgen.runtime.paging import Page
 from generated.organization import models
 from services.organization.domain.departments import Department
 from services.organization.domain.members import Member
 from services.organization.domain.organizations import Organization
-from services.organization.domain.pages import Page
 from services.organization.domain.roles import Role
 
 

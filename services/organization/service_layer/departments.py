@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import DepartmentCreated
 from services.organization.adapters.repository import Repository
 from services.organization.domain.departments import Department, new_department
 from services.organization.domain.organizations import ensure_visible
-from services.organization.domain.pages import Page, PageRequest
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
 

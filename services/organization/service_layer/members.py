@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import MemberCreated
 from services.organization.adapters.repository import Repository
 from services.organization.domain.errors import UnknownMember
 from services.organization.domain.members import Member, new_member
 from services.organization.domain.organizations import ensure_visible
-from services.organization.domain.pages import Page, PageRequest
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
 

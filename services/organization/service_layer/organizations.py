@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import OrganizationCreated
 from services.organization.adapters.repository import Repository
@@ -13,7 +14,6 @@ from services.organization.domain.organizations import (
     ensure_visible,
     new_organization,
 )
-from services.organization.domain.pages import Page, PageRequest
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
 
 

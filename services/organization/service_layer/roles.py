@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import RoleCreated
 from services.organization.adapters.repository import Repository
 from services.organization.domain.organizations import ensure_visible
-from services.organization.domain.pages import Page, PageRequest
 from services.organization.domain.roles import Role, new_role
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back

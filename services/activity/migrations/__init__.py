@@ -1,1 +1,0 @@
-"""Alembic migrations of the activity database, run by `bootstrap.migrate`."""

@@ -1,1 +1,0 @@
-"""Alembic migrations of the organization database (run by `bootstrap.migrate`)."""
