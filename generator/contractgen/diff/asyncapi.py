@@ -141,13 +141,16 @@ def _operations(out: Findings, old: AsyncApiSpec, new: AsyncApiSpec) -> None:
                 + ("" if sends else ": this service stops consuming, producers are unaffected"),
             )
             continue
-        if before.action != after.action or before.channel.address != after.channel.address:
+        # A channel renamed or readdressed is the channel's finding; here only another channel
+        # (neither its key nor its address kept) or another action counts.
+        moved = before.channel.key != after.channel.key and before.channel.address != after.channel.address
+        if before.action != after.action or moved:
             out.add(
                 after.where,
                 "asyncapi.operation.changed",
                 WIRE,
-                f"operation {after.key}: {before.action} {before.channel.address} -> "
-                f"{after.action} {after.channel.address}",
+                f"operation {after.key}: {before.action} on {before.channel.key} -> "
+                f"{after.action} on {after.channel.key}",
             )
         kept = {m.name for m in after.messages}
         for message in before.messages:

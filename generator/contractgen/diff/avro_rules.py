@@ -88,7 +88,8 @@ def compare_avro(out: Findings, before: Payload, after: Payload, history: Histor
             result = avro.compatibility.ReaderWriterCompatibilityChecker().get_compatibility(reader, writer)
             if result.compatibility is avro.compatibility.SchemaCompatibilityType.compatible:
                 continue
-            location = sorted(result.locations)[0] if result.locations else "/"
+            # The checker also lists the enclosing record ("/"); the deepest place is the field.
+            location = max(sorted(result.locations), key=len, default="/")
             pointer = _pointer(location, schema if not reader_is_new else after.schema, after.schema)
             where = Location(after.where.file, after.where.pointer + pointer) if pointer is not None else Location(
                 before.where.file, before.where.pointer + location.rstrip("/")
