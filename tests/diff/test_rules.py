@@ -20,7 +20,9 @@ def _verdict(finding_kind: str, allowed: str | None) -> str:
 def test_rule(tmp_path: Path, case: Case) -> None:
     findings = run_case(tmp_path, case)
     got = {(f.rule, _verdict(f.kind, f.allowed), f.pointer) for f in findings}
-    shown = "\n".join(f"{f.rule} {f.kind} {f.allowed} {f.file}#{f.pointer}: {f.why}" for f in findings)
+    shown = "\n".join(
+        f"{f.rule} {f.kind} {f.allowed} {f.file}#{f.pointer}: {f.why}" for f in findings
+    )
     for rule, verdict, pointer in case.expected:
         matches = [g for g in got if g[0] == rule and g[1] == verdict]
         assert matches, f"expected {rule} ({verdict}); got:\n{shown}"

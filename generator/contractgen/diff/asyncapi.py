@@ -51,11 +51,15 @@ def compare_asyncapi(
     old_addresses = {c.address for c in old.channels}
     for key, after in new_channels.items():
         if key not in old_channels and after.address not in old_addresses:
-            out.add(after.where, "asyncapi.channel.added", SAFE, f"new channel {key} ({after.address})")
+            out.add(
+                after.where, "asyncapi.channel.added", SAFE, f"new channel {key} ({after.address})"
+            )
     _operations(out, old, new)
 
 
-def _channel(out: Findings, before: Channel, after: Channel, old_docs: Documents, new_docs: Documents) -> None:
+def _channel(
+    out: Findings, before: Channel, after: Channel, old_docs: Documents, new_docs: Documents
+) -> None:
     if before.address != after.address:
         out.add(
             after.where.child("address"),
@@ -94,10 +98,17 @@ def _channel(out: Findings, before: Channel, after: Channel, old_docs: Documents
             _message(out, message, new_messages[name], old_docs, new_docs)
     for name, message in new_messages.items():
         if name not in old_messages:
-            out.add(message.where, "asyncapi.channel.message-added", SAFE, f"channel {after.key} carries {name}")
+            out.add(
+                message.where,
+                "asyncapi.channel.message-added",
+                SAFE,
+                f"channel {after.key} carries {name}",
+            )
 
 
-def _message(out: Findings, before: Message, after: Message, old_docs: Documents, new_docs: Documents) -> None:
+def _message(
+    out: Findings, before: Message, after: Message, old_docs: Documents, new_docs: Documents
+) -> None:
     if before.aggregate_field != after.aggregate_field:
         out.add(
             after.where.child("x-aggregate-id"),
@@ -143,7 +154,10 @@ def _operations(out: Findings, old: AsyncApiSpec, new: AsyncApiSpec) -> None:
             continue
         # A channel renamed or readdressed is the channel's finding; here only another channel
         # (neither its key nor its address kept) or another action counts.
-        moved = before.channel.key != after.channel.key and before.channel.address != after.channel.address
+        moved = (
+            before.channel.key != after.channel.key
+            and before.channel.address != after.channel.address
+        )
         if before.action != after.action or moved:
             out.add(
                 after.where,
@@ -164,7 +178,12 @@ def _operations(out: Findings, old: AsyncApiSpec, new: AsyncApiSpec) -> None:
     old_keys = {op.key for op in old.operations}
     for after in new.operations:
         if after.key not in old_keys:
-            out.add(after.where, "asyncapi.operation.added", SAFE, f"new operation {after.key} ({after.action})")
+            out.add(
+                after.where,
+                "asyncapi.operation.added",
+                SAFE,
+                f"new operation {after.key} ({after.action})",
+            )
 
 
 def _get(value: Any, *keys: str) -> Any:
@@ -178,7 +197,11 @@ def _get(value: Any, *keys: str) -> Any:
 def _shape(schema: Any) -> Any:
     """A key schema without its prose: a changed description is not a changed key."""
     if isinstance(schema, dict):
-        return {k: _shape(v) for k, v in sorted(schema.items()) if k not in ("description", "title", "examples")}
+        return {
+            k: _shape(v)
+            for k, v in sorted(schema.items())
+            if k not in ("description", "title", "examples")
+        }
     return schema
 
 

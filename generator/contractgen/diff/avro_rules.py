@@ -41,7 +41,9 @@ def payloads(spec: AsyncApiSpec, docs: Documents) -> dict[tuple[str, str], Paylo
         for message in channel.messages:
             key = (message.where.file, message.name)
             if key not in found:
-                found[key] = Payload(message, _mode(message, channel), message.avro, _schema_at(docs, message))
+                found[key] = Payload(
+                    message, _mode(message, channel), message.avro, _schema_at(docs, message)
+                )
     return found
 
 
@@ -50,7 +52,9 @@ def _mode(message: Message, channel: Channel) -> str:
 
 
 def _schema_at(docs: Documents, message: Message) -> Location:
-    node = docs.walk(docs.root / message.where.file, message.where.pointer + "/payload/schema", message.where)
+    node = docs.walk(
+        docs.root / message.where.file, message.where.pointer + "/payload/schema", message.where
+    )
     return docs.deref(node).where
 
 
@@ -68,7 +72,9 @@ def compare_avro(out: Findings, before: Payload, after: Payload, history: Histor
         return
     mode = after.mode
     if mode == "NONE":
-        out.add(after.where, "avro.schema.changed", SAFE, f"{name}: schema changed; its mode is NONE")
+        out.add(
+            after.where, "avro.schema.changed", SAFE, f"{name}: schema changed; its mode is NONE"
+        )
         return
     versions: list[tuple[str, dict[str, Any]]] = [("the baseline", before.schema)]
     if mode.endswith("_TRANSITIVE") and history is not None:
@@ -85,14 +91,18 @@ def compare_avro(out: Findings, before: Payload, after: Payload, history: Histor
             continue
         for reader_is_new in _directions(mode):
             reader, writer = (new, old) if reader_is_new else (old, new)
-            result = avro.compatibility.ReaderWriterCompatibilityChecker().get_compatibility(reader, writer)
+            result = _check(reader, writer)
             if result.compatibility is avro.compatibility.SchemaCompatibilityType.compatible:
                 continue
             # The checker also lists the enclosing record ("/"); the deepest place is the field.
             location = max(sorted(result.locations), key=len, default="/")
-            pointer = _pointer(location, schema if not reader_is_new else after.schema, after.schema)
-            where = Location(after.where.file, after.where.pointer + pointer) if pointer is not None else Location(
-                before.where.file, before.where.pointer + location.rstrip("/")
+            pointer = _pointer(
+                location, schema if not reader_is_new else after.schema, after.schema
+            )
+            where = (
+                Location(after.where.file, after.where.pointer + pointer)
+                if pointer is not None
+                else Location(before.where.file, before.where.pointer + location.rstrip("/"))
             )
             kinds = ", ".join(sorted(i.value for i in result.incompatibilities))
             what = ", ".join(sorted(str(m) for m in result.messages))
@@ -101,9 +111,24 @@ def compare_avro(out: Findings, before: Payload, after: Payload, history: Histor
                 if reader_is_new
                 else f"readers on {label}'s schema cannot read data written with the new one"
             )
-            out.add(where, "avro.incompatible", WIRE, f"{name} under {mode}: {direction} ({kinds}: {what})")
+            out.add(
+                where,
+                "avro.incompatible",
+                WIRE,
+                f"{name} under {mode}: {direction} ({kinds}: {what})",
+            )
             return
-    out.add(after.where, "avro.schema.compatible", SAFE, f"{name}: schema changed, compatible under {mode}")
+    out.add(
+        after.where,
+        "avro.schema.compatible",
+        SAFE,
+        f"{name}: schema changed, compatible under {mode}",
+    )
+
+
+def _check(reader: avro.schema.Schema, writer: avro.schema.Schema) -> Any:
+    checker = avro.compatibility.ReaderWriterCompatibilityChecker()  # type: ignore[no-untyped-call]
+    return checker.get_compatibility(reader, writer)
 
 
 def _directions(mode: str) -> tuple[bool, ...]:
@@ -130,7 +155,10 @@ def _pointer(location: str, reader: dict[str, Any], target: dict[str, Any]) -> s
         token = tokens[index]
         if token == "fields" and index + 1 < len(tokens) and isinstance(here_r, dict):
             position = int(tokens[index + 1])
-            fields_r, fields_t = here_r.get("fields", []), here_t.get("fields", []) if isinstance(here_t, dict) else []
+            fields_r, fields_t = (
+                here_r.get("fields", []),
+                here_t.get("fields", []) if isinstance(here_t, dict) else [],
+            )
             if position >= len(fields_r):
                 return None
             wanted = fields_r[position].get("name")

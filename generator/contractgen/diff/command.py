@@ -32,7 +32,9 @@ from contractgen.spec.project import load_project
     metavar="REV",
     help="Git revision to compare with (default: [diff] baseline in contractgen.toml, else main).",
 )
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
@@ -65,7 +67,10 @@ def diff_command(
         top, _ = repository(specs)
         commit = commit_of(top, revision)
         new = Side.of(load_project(specs))
-        with baseline(specs, commit) as old, tempfile.TemporaryDirectory(prefix="contractgen-history-") as tmp:
+        with (
+            baseline(specs, commit) as old,
+            tempfile.TemporaryDirectory(prefix="contractgen-history-") as tmp,
+        ):
             history = GitHistory(specs, commit, settings.history_limit, Path(tmp))
             compare(out, old, new, history)
     except GitError as error:

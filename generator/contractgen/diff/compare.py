@@ -40,4 +40,3 @@ def compare(out: Findings, old: Side, new: Side, history: History | None) -> Non
 
 def _empty(folder: Path) -> AsyncApiSpec:
     return AsyncApiSpec(folder / "asyncapi.yaml", "", (), ())
-

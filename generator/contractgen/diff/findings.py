@@ -87,7 +87,9 @@ class Findings:
         return f"deprecated on {day.isoformat()}, {passed} days ago (period: {self.deprecation_days} days)"
 
     def sorted(self) -> list[Finding]:
-        return sorted(self.items.values(), key=lambda f: (f.file, _order(f.kind), f.pointer, f.rule))
+        return sorted(
+            self.items.values(), key=lambda f: (f.file, _order(f.kind), f.pointer, f.rule)
+        )
 
 
 def _parse(text: str) -> date | None:

@@ -32,7 +32,7 @@ def compare_openapi(out: Findings, file: str, old: OpenApiSpec, new: OpenApiSpec
     old_ops, new_ops = _operations(old), _operations(new)
     old_paths = {_shape(p) for p in old.document.get("paths", {})}
     new_paths = {_shape(p) for p in new.document.get("paths", {})}
-    for path, item in old.document.get("paths", {}).items():
+    for path in old.document.get("paths", {}):
         if _shape(path) not in new_paths:
             ops = [op for op in old_ops.values() if op.path == path]
             out.add(
@@ -44,7 +44,9 @@ def compare_openapi(out: Findings, file: str, old: OpenApiSpec, new: OpenApiSpec
             )
     for path in new.document.get("paths", {}):
         if _shape(path) not in old_paths:
-            out.add(Location(file, pointer("paths", path)), "rest.path.added", SAFE, f"new path {path}")
+            out.add(
+                Location(file, pointer("paths", path)), "rest.path.added", SAFE, f"new path {path}"
+            )
     for key, op in old_ops.items():
         if key not in new_ops and _shape(op.path) in new_paths:
             out.add(
@@ -56,7 +58,12 @@ def compare_openapi(out: Findings, file: str, old: OpenApiSpec, new: OpenApiSpec
             )
     for key, op in new_ops.items():
         if key not in old_ops and _shape(op.path) in old_paths:
-            out.add(Location(file, op.at.pointer), "rest.operation.added", SAFE, f"new operation {op.label}")
+            out.add(
+                Location(file, op.at.pointer),
+                "rest.operation.added",
+                SAFE,
+                f"new operation {op.label}",
+            )
     for key, before in old_ops.items():
         after = new_ops.get(key)
         if after is not None:
@@ -64,11 +71,22 @@ def compare_openapi(out: Findings, file: str, old: OpenApiSpec, new: OpenApiSpec
 
 
 def _operation(
-    out: Findings, file: str, schemas: SchemaDiff, old: OpenApiSpec, new: OpenApiSpec, before: Op, after: Op
+    out: Findings,
+    file: str,
+    schemas: SchemaDiff,
+    old: OpenApiSpec,
+    new: OpenApiSpec,
+    before: Op,
+    after: Op,
 ) -> None:
     where = Location(file, after.at.pointer)
     if after.at.value.get("deprecated") and not before.at.value.get("deprecated"):
-        out.add(where.child("deprecated"), "rest.operation.deprecated", SAFE, f"{after.label} is deprecated")
+        out.add(
+            where.child("deprecated"),
+            "rest.operation.deprecated",
+            SAFE,
+            f"{after.label} is deprecated",
+        )
     _parameters(out, file, schemas, old, new, before, after)
     _request_body(out, file, schemas, old, new, before, after)
     _responses(out, file, schemas, old, new, before, after)
@@ -78,7 +96,13 @@ def _operation(
 
 
 def _parameters(
-    out: Findings, file: str, schemas: SchemaDiff, old: OpenApiSpec, new: OpenApiSpec, before: Op, after: Op
+    out: Findings,
+    file: str,
+    schemas: SchemaDiff,
+    old: OpenApiSpec,
+    new: OpenApiSpec,
+    before: Op,
+    after: Op,
 ) -> None:
     old_params, new_params = _params(old, before), _params(new, after)
     for key, (at, spec) in old_params.items():
@@ -86,7 +110,12 @@ def _parameters(
             new_at, new_spec = new_params[key]
             label = f"{after.model.operation_id} parameter {new_spec['name']!r}"
             if new_spec.get("required") and not spec.get("required"):
-                out.add(Location(file, new_at.pointer + "/required"), "rest.parameter.became-required", WIRE, f"{label} is now required")
+                out.add(
+                    Location(file, new_at.pointer + "/required"),
+                    "rest.parameter.became-required",
+                    WIRE,
+                    f"{label} is now required",
+                )
             if "schema" in spec and "schema" in new_spec:
                 schemas.compare(at.child("schema"), new_at.child("schema"), REQUEST, label)
             continue
@@ -130,29 +159,64 @@ def _params(spec: OpenApiSpec, op: Op) -> dict[tuple[str, str], tuple[At, dict[s
 
 
 def _request_body(
-    out: Findings, file: str, schemas: SchemaDiff, old: OpenApiSpec, new: OpenApiSpec, before: Op, after: Op
+    out: Findings,
+    file: str,
+    schemas: SchemaDiff,
+    old: OpenApiSpec,
+    new: OpenApiSpec,
+    before: Op,
+    after: Op,
 ) -> None:
     label = f"{after.model.operation_id} request body"
-    o = resolve(old.document, before.at.child("requestBody")) if "requestBody" in before.at.value else None
-    n = resolve(new.document, after.at.child("requestBody")) if "requestBody" in after.at.value else None
+    o = (
+        resolve(old.document, before.at.child("requestBody"))
+        if "requestBody" in before.at.value
+        else None
+    )
+    n = (
+        resolve(new.document, after.at.child("requestBody"))
+        if "requestBody" in after.at.value
+        else None
+    )
     where = Location(file, after.at.pointer + "/requestBody")
     if o is None and n is None:
         return
     if o is None:
         assert n is not None
         required = bool(n.value.get("required"))
-        out.add(where, "rest.request.body-added", WIRE if required else SAFE, f"{label}: new {'required ' if required else ''}body")
+        out.add(
+            where,
+            "rest.request.body-added",
+            WIRE if required else SAFE,
+            f"{label}: new {'required ' if required else ''}body",
+        )
         return
     if n is None:
-        out.add(Location(file, before.at.pointer + "/requestBody"), "rest.request.body-removed", WIRE, f"{label} is gone: clients sending one are refused")
+        out.add(
+            Location(file, before.at.pointer + "/requestBody"),
+            "rest.request.body-removed",
+            WIRE,
+            f"{label} is gone: clients sending one are refused",
+        )
         return
     if n.value.get("required") and not o.value.get("required"):
-        out.add(Location(file, n.pointer + "/required"), "rest.request.body-became-required", WIRE, f"{label} is now required")
+        out.add(
+            Location(file, n.pointer + "/required"),
+            "rest.request.body-became-required",
+            WIRE,
+            f"{label} is now required",
+        )
     _content(out, file, schemas, o, n, REQUEST, label)
 
 
 def _responses(
-    out: Findings, file: str, schemas: SchemaDiff, old: OpenApiSpec, new: OpenApiSpec, before: Op, after: Op
+    out: Findings,
+    file: str,
+    schemas: SchemaDiff,
+    old: OpenApiSpec,
+    new: OpenApiSpec,
+    before: Op,
+    after: Op,
 ) -> None:
     o_responses = before.at.value.get("responses", {})
     n_responses = after.at.value.get("responses", {})
@@ -169,7 +233,11 @@ def _responses(
             "rest.response.status-removed",
             WIRE if success else SAFE,
             f"{before.model.operation_id} no longer answers {code}"
-            + (" (clients expecting it break)" if success else " (an error clients need not handle any more)"),
+            + (
+                " (clients expecting it break)"
+                if success
+                else " (an error clients need not handle any more)"
+            ),
         )
     for code in n_responses:
         if code not in o_responses:
@@ -181,7 +249,9 @@ def _responses(
             )
 
 
-def _content(out: Findings, file: str, schemas: SchemaDiff, o: At, n: At, direction: str, label: str) -> None:
+def _content(
+    out: Findings, file: str, schemas: SchemaDiff, o: At, n: At, direction: str, label: str
+) -> None:
     o_content = o.value.get("content", {}) or {}
     n_content = n.value.get("content", {}) or {}
     for media, body in o_content.items():
@@ -193,10 +263,17 @@ def _content(out: Findings, file: str, schemas: SchemaDiff, o: At, n: At, direct
                 f"{label}: {media} is gone",
             )
         elif isinstance(body, dict) and "schema" in body and "schema" in n_content[media]:
-            schemas.compare(o.child("content", media, "schema"), n.child("content", media, "schema"), direction, label)
+            schemas.compare(
+                o.child("content", media, "schema"),
+                n.child("content", media, "schema"),
+                direction,
+                label,
+            )
 
 
-def _security(out: Findings, where: Location, old: OpenApiSpec, new: OpenApiSpec, before: Op, after: Op) -> None:
+def _security(
+    out: Findings, where: Location, old: OpenApiSpec, new: OpenApiSpec, before: Op, after: Op
+) -> None:
     o, n = _requirements(old, before), _requirements(new, after)
     if o == n:
         return
@@ -205,7 +282,9 @@ def _security(out: Findings, where: Location, old: OpenApiSpec, new: OpenApiSpec
         out.add(at, "rest.security.removed", SAFE, f"{after.label} no longer needs credentials")
         return
     if not o:
-        out.add(at, "rest.security.added", WIRE, f"{after.label} now needs credentials ({_show(n)})")
+        out.add(
+            at, "rest.security.added", WIRE, f"{after.label} now needs credentials ({_show(n)})"
+        )
         return
     # A client that satisfied some old alternative must satisfy a new one.
     stranded = [a for a in o if not any(_covers(a, b) for b in n)]
@@ -223,7 +302,9 @@ def _security(out: Findings, where: Location, old: OpenApiSpec, new: OpenApiSpec
 
 def _requirements(spec: OpenApiSpec, op: Op) -> list[dict[str, frozenset[str]]]:
     raw = op.at.value.get("security", spec.document.get("security", [])) or []
-    return [{scheme: frozenset(scopes or []) for scheme, scopes in alt.items()} for alt in raw if alt]
+    return [
+        {scheme: frozenset(scopes or []) for scheme, scopes in alt.items()} for alt in raw if alt
+    ]
 
 
 def _covers(held: dict[str, frozenset[str]], needed: dict[str, frozenset[str]]) -> bool:
@@ -232,7 +313,9 @@ def _covers(held: dict[str, frozenset[str]], needed: dict[str, frozenset[str]]) 
 
 def _show(requirements: list[dict[str, frozenset[str]]]) -> str:
     return " or ".join(
-        " + ".join(f"{s}[{' '.join(sorted(scopes))}]" if scopes else s for s, scopes in sorted(alt.items()))
+        " + ".join(
+            f"{s}[{' '.join(sorted(scopes))}]" if scopes else s for s, scopes in sorted(alt.items())
+        )
         for alt in requirements
     )
 
@@ -248,7 +331,12 @@ def _emits(out: Findings, where: Location, before: Op, after: Op) -> None:
             )
     for name in after.model.emits:
         if name not in before.model.emits:
-            out.add(where.child("x-emits"), "events.emits-added", SAFE, f"{after.label} now emits {name}")
+            out.add(
+                where.child("x-emits"),
+                "events.emits-added",
+                SAFE,
+                f"{after.label} now emits {name}",
+            )
 
 
 def _operations(spec: OpenApiSpec) -> dict[tuple[str, str], Op]:

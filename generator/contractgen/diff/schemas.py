@@ -100,14 +100,22 @@ class SchemaDiff:
         if isinstance(o.get("allOf"), list) and isinstance(n.get("allOf"), list):
             for index in range(min(len(o["allOf"]), len(n["allOf"]))):
                 self.compare(
-                    old.child("allOf", index), new.child("allOf", index), direction, context, depth + 1
+                    old.child("allOf", index),
+                    new.child("allOf", index),
+                    direction,
+                    context,
+                    depth + 1,
                 )
 
-    def _type(self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str) -> None:
+    def _type(
+        self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str
+    ) -> None:
         before, after = o.get("type"), n.get("type")
-        if before == after or before is None and after is None:
+        if before == after:
             return
-        accepted_more = (before, after) in _WIDER if direction == REQUEST else (after, before) in _WIDER
+        accepted_more = (
+            (before, after) in _WIDER if direction == REQUEST else (after, before) in _WIDER
+        )
         kind = SAFE if accepted_more or (direction == REQUEST and after is None) else WIRE
         self.out.add(
             self.where(new.pointer + "/type"),
@@ -116,12 +124,18 @@ class SchemaDiff:
             f"{ctx}: type {before or 'any'} -> {after or 'any'}",
         )
 
-    def _nullable(self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str) -> None:
+    def _nullable(
+        self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str
+    ) -> None:
         before, after = bool(o.get("nullable")), bool(n.get("nullable"))
         if before == after:
             return
         breaking = (direction == REQUEST and before) or (direction == RESPONSE and after)
-        rule = "rest.request.nullable-removed" if direction == REQUEST else "rest.response.nullable-added"
+        rule = (
+            "rest.request.nullable-removed"
+            if direction == REQUEST
+            else "rest.response.nullable-added"
+        )
         if not breaking:
             rule = f"rest.{direction}.nullable-{'added' if after else 'removed'}"
         self.out.add(
@@ -131,7 +145,9 @@ class SchemaDiff:
             f"{ctx}: nullable {str(before).lower()} -> {str(after).lower()}",
         )
 
-    def _enum(self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str) -> None:
+    def _enum(
+        self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str
+    ) -> None:
         if "enum" not in o and "enum" not in n:
             return
         before = o.get("enum")
@@ -148,7 +164,10 @@ class SchemaDiff:
                 )
             elif _missing(after, before):
                 self.out.add(
-                    self.where(pointer), "rest.request.enum-value-added", SAFE, f"{ctx}: accepts {_show(_missing(after, before))}"
+                    self.where(pointer),
+                    "rest.request.enum-value-added",
+                    SAFE,
+                    f"{ctx}: accepts {_show(_missing(after, before))}",
                 )
             return
         added = _missing(after, before)
@@ -161,7 +180,10 @@ class SchemaDiff:
             )
         elif _missing(before, after):
             self.out.add(
-                self.where(pointer), "rest.response.enum-value-removed", SAFE, f"{ctx}: no longer sends {_show(_missing(before, after))}"
+                self.where(pointer),
+                "rest.response.enum-value-removed",
+                SAFE,
+                f"{ctx}: no longer sends {_show(_missing(before, after))}",
             )
 
     def _exact(
@@ -182,7 +204,9 @@ class SchemaDiff:
             f"{ctx}: {keyword} {before!r} -> {after!r}",
         )
 
-    def _bounds(self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str) -> None:
+    def _bounds(
+        self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str
+    ) -> None:
         for keyword, larger_accepts_more in _BOUNDS:
             before, after = o.get(keyword), n.get(keyword)
             if before == after:
@@ -193,9 +217,17 @@ class SchemaDiff:
                 widened = (after > before) == larger_accepts_more
             breaking = not widened if direction == REQUEST else widened
             if direction == REQUEST:
-                rule = "rest.request.constraint-narrowed" if breaking else "rest.request.constraint-relaxed"
+                rule = (
+                    "rest.request.constraint-narrowed"
+                    if breaking
+                    else "rest.request.constraint-relaxed"
+                )
             else:
-                rule = "rest.response.constraint-widened" if breaking else "rest.response.constraint-narrowed"
+                rule = (
+                    "rest.response.constraint-widened"
+                    if breaking
+                    else "rest.response.constraint-narrowed"
+                )
             self.out.add(
                 self.where(new.pointer + "/" + keyword),
                 rule,
@@ -211,7 +243,11 @@ class SchemaDiff:
         for name in o_props:
             if name in n_props:
                 self.compare(
-                    old.child("properties", name), new.child("properties", name), direction, f"{ctx} .{name}", depth + 1
+                    old.child("properties", name),
+                    new.child("properties", name),
+                    direction,
+                    f"{ctx} .{name}",
+                    depth + 1,
                 )
                 continue
             removed = old.child("properties", name)
@@ -220,7 +256,11 @@ class SchemaDiff:
                 f"rest.{direction}.property-removed",
                 WIRE,
                 f"{ctx}: property {name!r} removed"
-                + (" (clients relying on it break)" if direction == RESPONSE else " (clients sending it are refused)"),
+                + (
+                    " (clients relying on it break)"
+                    if direction == RESPONSE
+                    else " (clients sending it are refused)"
+                ),
                 deprecated=resolve(self.old_doc, removed).value,
             )
         for name in n_props:
@@ -229,7 +269,9 @@ class SchemaDiff:
             required = direction == REQUEST and name in n_req
             self.out.add(
                 self.where(new.child("properties", name).pointer),
-                "rest.request.required-property-added" if required else f"rest.{direction}.property-added",
+                "rest.request.required-property-added"
+                if required
+                else f"rest.{direction}.property-added",
                 WIRE if required else SAFE,
                 f"{ctx}: new {'required ' if required else 'optional ' if direction == REQUEST else ''}property {name!r}",
             )
@@ -241,7 +283,10 @@ class SchemaDiff:
                     WIRE,
                     f"{ctx}: property {name!r} is now required",
                 )
-            if o.get("additionalProperties", True) is not False and n.get("additionalProperties") is False:
+            if (
+                o.get("additionalProperties", True) is not False
+                and n.get("additionalProperties") is False
+            ):
                 self.out.add(
                     self.where(new.pointer + "/additionalProperties"),
                     "rest.request.additional-properties-refused",
@@ -257,7 +302,9 @@ class SchemaDiff:
                     f"{ctx}: property {name!r} may now be missing",
                 )
 
-    def _branches(self, keyword: str, old: At, new: At, direction: str, ctx: str, depth: int) -> None:
+    def _branches(
+        self, keyword: str, old: At, new: At, direction: str, ctx: str, depth: int
+    ) -> None:
         o, n = old.value.get(keyword), new.value.get(keyword)
         if not isinstance(o, list) and not isinstance(n, list):
             return
@@ -266,7 +313,11 @@ class SchemaDiff:
         for index, branch in enumerate(o_keys):
             if branch in n_keys:
                 self.compare(
-                    old.child(keyword, index), new.child(keyword, n_keys.index(branch)), direction, ctx, depth + 1
+                    old.child(keyword, index),
+                    new.child(keyword, n_keys.index(branch)),
+                    direction,
+                    ctx,
+                    depth + 1,
                 )
                 continue
             self.out.add(
@@ -288,7 +339,7 @@ class SchemaDiff:
 def _branch_key(branch: Any, index: int) -> str:
     """Branches that are `$ref`s are matched by name, inline ones by position."""
     if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
-        return branch["$ref"].rsplit("/", 1)[-1]
+        return str(branch["$ref"]).rsplit("/", 1)[-1]
     return f"#{index}"
 
 

@@ -70,7 +70,11 @@ def commit_of(top: Path, revision: str) -> str:
 
 def materialize(top: Path, revision: str, folder: str, into: Path) -> bool:
     """Write `folder` as it is at `revision` below `into`; False when it did not exist there."""
-    names = [n for n in git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", folder).split("\0") if n]
+    names = [
+        n
+        for n in git(top, "ls-tree", "-r", "-z", "--name-only", revision, "--", folder).split("\0")
+        if n
+    ]
     for name in names[:MAX_FILES]:
         target = into / name
         target.parent.mkdir(parents=True, exist_ok=True)
