@@ -467,7 +467,7 @@ CASES: tuple[Case, ...] = (
         lambda o, a: op(o, "/orders", "get")["parameters"].pop(1),
         (
             ("rest.parameter.removed", A, ORDERS + "/get/parameters/1"),
-            ("code.handler.signature-changed", C, None),
+            ("code.handler.signature-changed", A, None),
         ),
         old=lambda o, a: _deprecate(op(o, "/orders", "get")["parameters"][1], "2020-01-01"),
     ),

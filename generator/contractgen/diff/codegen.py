@@ -6,6 +6,8 @@ gate and the generated `handlers.py` can never disagree about a method's name or
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Any
 
 from contractgen.diff.findings import CODE, Findings
 from contractgen.gen.pytypes import JsonSchemaTypes
@@ -18,13 +20,15 @@ _TEMPLATE = re.compile(r"\{([^}]*)\}")
 
 def compare_handlers(
     out: Findings,
-    file: str,
     old: OpenApiSpec,
     new: OpenApiSpec,
     before: Operation,
     after: Operation,
     where: Location,
+    removed: list[dict[str, Any]],
 ) -> None:
+    """`removed` are the specs of the parameters the operation lost: when the signature changed
+    by exactly those, a removal allowed by its deprecation allows the new signature too."""
     old_method = _method(before, JsonSchemaTypes(old.schemas), [])
     new_method = _method(after, JsonSchemaTypes(new.schemas), [])
     explained = False
@@ -55,6 +59,7 @@ def compare_handlers(
             CODE,
             f"{new_method.method}({_args(old_method.signature)}) -> "
             f"{new_method.method}({_args(new_method.signature)})",
+            deprecated=_only_removals(old, before, new_method.signature, removed),
         )
     if old_method.returns != new_method.returns:
         out.add(
@@ -63,6 +68,23 @@ def compare_handlers(
             CODE,
             f"{new_method.method}() returns {old_method.returns} -> {new_method.returns}",
         )
+
+
+def _only_removals(
+    old: OpenApiSpec, before: Operation, signature: str, removed: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    names = {str(spec.get("name")) for spec in removed}
+    kept = tuple(p for p in before.parameters if p.name not in names)
+    if (
+        not removed
+        or _method(replace(before, parameters=kept), JsonSchemaTypes(old.schemas), []).signature
+        != signature
+    ):
+        return None
+    dates = [spec.get("x-deprecated-on") for spec in removed if spec.get("deprecated")]
+    if len(dates) != len(removed) or None in dates:
+        return None
+    return {"deprecated": True, "x-deprecated-on": max(str(d) for d in dates)}
 
 
 def _args(signature: str) -> str:

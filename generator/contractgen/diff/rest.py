@@ -87,12 +87,12 @@ def _operation(
             SAFE,
             f"{after.label} is deprecated",
         )
-    _parameters(out, file, schemas, old, new, before, after)
+    removed = _parameters(out, file, schemas, old, new, before, after)
     _request_body(out, file, schemas, old, new, before, after)
     _responses(out, file, schemas, old, new, before, after)
     _security(out, where, old, new, before, after)
     _emits(out, where, before, after)
-    compare_handlers(out, file, old, new, before.model, after.model, where)
+    compare_handlers(out, old, new, before.model, after.model, where, removed)
 
 
 def _parameters(
@@ -103,8 +103,10 @@ def _parameters(
     new: OpenApiSpec,
     before: Op,
     after: Op,
-) -> None:
+) -> list[dict[str, Any]]:
+    """Returns the removed parameters' specs (their deprecation also covers the handler)."""
     old_params, new_params = _params(old, before), _params(new, after)
+    removed = []
     for key, (at, spec) in old_params.items():
         if key in new_params:
             new_at, new_spec = new_params[key]
@@ -126,6 +128,7 @@ def _parameters(
             f"{before.model.operation_id}: {spec['in']} parameter {spec['name']!r} is gone",
             deprecated=spec,
         )
+        removed.append(spec)
     for key, (at, spec) in new_params.items():
         if key in old_params:
             continue
@@ -136,6 +139,7 @@ def _parameters(
             WIRE if required else SAFE,
             f"{after.model.operation_id}: new {'required' if required else 'optional'} {spec['in']} parameter {spec['name']!r}",
         )
+    return removed
 
 
 def _params(spec: OpenApiSpec, op: Op) -> dict[tuple[str, str], tuple[At, dict[str, Any]]]:
