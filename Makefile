@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: help setup wheel generate check lint typecheck test up down status demo clean
+.PHONY: help setup wheel generate check diff lint typecheck test up down status demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,12 @@ generate: setup ## Regenerate generated/ from specs/
 check: setup ## Fail when generated/ is stale or a spec is invalid
 	$(BIN)/contractgen check
 
+# CI passes DIFF_AGAINST=origin/main: a CI checkout of a branch may have no local main.
+DIFF_AGAINST ?= main
+
+diff: setup ## Fail on breaking contract changes against main (contractgen diff)
+	$(BIN)/contractgen diff --against $(DIFF_AGAINST)
+
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -46,7 +52,7 @@ lint: setup ## ruff lint and format check
 typecheck: setup ## mypy (strict on the framework)
 	$(BIN)/mypy
 
-test: setup check lint typecheck deploy-tools ## Set up, then run every check and test
+test: setup check diff lint typecheck deploy-tools ## Set up, then run every check and test
 	$(BIN)/pytest
 
 up: setup generate ## Set up, generate and run the whole platform; prints URLs and a token

@@ -61,7 +61,7 @@ def rest_files(service: ServiceSpec, docs: Documents, package: str) -> dict[str,
     models_module = f"{package}.{name}.models"
     types = JsonSchemaTypes(service.openapi.schemas, models_module)
     models = types.component_models()
-    methods = [_method(op, types) for op in service.openapi.operations]
+    methods = [handler_method(op, types) for op in service.openapi.operations]
     interface = f"{service.class_prefix}Handlers"
     model_imports = frozenset().union(*(m.imports for m in models))
     handler_imports = frozenset().union(*(m.imports for m in methods))
@@ -101,7 +101,8 @@ def rest_files(service: ServiceSpec, docs: Documents, package: str) -> dict[str,
     }
 
 
-def _method(op: Operation, types: JsonSchemaTypes) -> HandlerMethod:
+def handler_method(op: Operation, types: JsonSchemaTypes) -> HandlerMethod:
+    """The generated handler method of an operation (also what `contractgen diff` compares)."""
     arguments = [Argument("principal", PRINCIPAL)] if op.secured else []
     ordered = sorted(op.parameters, key=lambda p: (p.location != "path", not p.required))
     arguments += [Argument(p.python_name, types.type_of(p.schema)) for p in ordered if p.required]
@@ -139,4 +140,4 @@ def _body_type(op: Operation, types: JsonSchemaTypes) -> PyType:
     return types.type_of(schema)
 
 
-__all__ = ["HandlerMethod", "TypedDictModel", "rest_files"]
+__all__ = ["HandlerMethod", "TypedDictModel", "handler_method", "rest_files"]

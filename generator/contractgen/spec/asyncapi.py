@@ -25,6 +25,18 @@ AVRO_FORMATS = (
 SCHEMA_FILE = "3.0.0-without-$id.json"
 SCHEMA_ENV = "CONTRACTGEN_ASYNCAPI_SCHEMA"
 DATABASES = ("postgresql", "sqlserver")
+# `x-compatibility` on a channel or message: the Avro compatibility mode its schema evolves under,
+# as Schema Registry names them; `contractgen diff` enforces it before merge.
+COMPATIBILITY_MODES = (
+    "BACKWARD",
+    "BACKWARD_TRANSITIVE",
+    "FORWARD",
+    "FORWARD_TRANSITIVE",
+    "FULL",
+    "FULL_TRANSITIVE",
+    "NONE",
+)
+DEFAULT_COMPATIBILITY = "BACKWARD"
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +48,8 @@ class Message:
     aggregate_field: str
     examples: tuple[dict[str, Any], ...]
     where: Location
+    compatibility: str | None = None
+    """`x-compatibility` as declared on the message; None when it says nothing."""
 
     @property
     def full_name(self) -> str:
@@ -50,6 +64,8 @@ class Channel:
     partitions: int
     messages: tuple[Message, ...]
     where: Location
+    compatibility: str | None = None
+    """`x-compatibility` as declared on the channel; None when it says nothing."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,7 +218,21 @@ def _channel(
         int(partitions),
         tuple(channel_messages),
         node.where,
+        _compatibility(spec, node.where, issues),
     )
+
+
+def _compatibility(spec: dict[str, Any], where: Location, issues: list[SpecIssue]) -> str | None:
+    mode = spec.get("x-compatibility")
+    if mode is not None and mode not in COMPATIBILITY_MODES:
+        issues.append(
+            SpecIssue(
+                where.child("x-compatibility"),
+                f"must be one of {', '.join(COMPATIBILITY_MODES)} (got {mode!r})",
+            )
+        )
+        return None
+    return None if mode is None else str(mode)
 
 
 def _message(
@@ -252,6 +282,7 @@ def _message(
         aggregate_field=str(aggregate),
         examples=examples,
         where=node.where,
+        compatibility=_compatibility(spec, node.where, issues),
     )
     messages[identity] = message
     return message
