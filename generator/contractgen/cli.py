@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from contractgen import __version__
+from contractgen.docs.cli import docs_command
 from contractgen.gen.project import project_files, stale_files, write_atomically
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
@@ -115,3 +116,4 @@ def check(specs: Path, out: Path, quiet: bool) -> None:
 
 main.add_command(token_command)
 main.add_command(stack_group)
+main.add_command(docs_command)
