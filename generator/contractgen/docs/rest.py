@@ -70,15 +70,35 @@ class Document:
                 node = node.get(unescape_token(token), {}) if isinstance(node, dict) else {}
         return node
 
-    def schema_rows(self, schema: Any, name: str = "", required: bool = False) -> list[SchemaRow]:
-        return self._rows(schema, name, required, 0)
+    def schema_rows(
+        self, schema: Any, name: str = "", required: bool = False, expand: bool = True
+    ) -> list[SchemaRow]:
+        """The schema as rows, nested properties indented. A referenced object is a link, and
+        at the top (with `expand`) its properties are listed too; a referenced scalar shows its
+        type and constraints in place."""
+        return self._rows(schema, name, required, 0, expand)
 
-    def _rows(self, schema: Any, name: str, required: bool, depth: int) -> list[SchemaRow]:
+    def _rows(
+        self, schema: Any, name: str, required: bool, depth: int, expand: bool = False
+    ) -> list[SchemaRow]:
         if not isinstance(schema, dict):
             return []
         ref = ref_name(schema)
         if ref:
-            return [SchemaRow(depth, name, required, ref, ref, (), "")]
+            target = self.deref(schema)
+            label, _ = self._label(target)
+            if self._children(target) or "oneOf" in target or "anyOf" in target:
+                rows = [SchemaRow(depth, name, required, ref, ref, (), "")]
+                if expand:
+                    for child in self._children(target):
+                        rows.extend(self._rows(child[1], child[0], child[2], depth + 1))
+                return rows
+            description = str(target.get("description", ""))
+            return [
+                SchemaRow(
+                    depth, name, required, f"{ref}: {label}", ref, constraints(target), description
+                )
+            ]
         label, link = self._label(schema)
         rows = [
             SchemaRow(
@@ -176,7 +196,7 @@ class Document:
                 status,
                 description,
                 content_type,
-                tuple(self.schema_rows(media.get("schema"))),
+                tuple(self.schema_rows(media.get("schema"), expand=status[:1] in ("", "2"))),
                 example_text(media),
             )
             for content_type, media in content.items()
@@ -219,12 +239,13 @@ def constraints(schema: dict[str, Any]) -> tuple[str, ...]:
         ("multipleOf", "multiple of"),
         ("minItems", "min items"),
         ("maxItems", "max items"),
-        ("pattern", "pattern"),
         ("default", "default"),
     )
     for key, word in pairs:
         if key in schema and not isinstance(schema[key], bool):
             words.append(f"{word} {json.dumps(schema[key], default=str)}")
+    if isinstance(schema.get("pattern"), str):
+        words.append(f"pattern {schema['pattern']}")  # shown as written, not JSON-escaped
     if schema.get("uniqueItems"):
         words.append("unique items")
     if "enum" in schema:
