@@ -9,7 +9,7 @@ from html import escape
 
 from contractgen.docs.model import Site
 
-BOX_H, GAP, GUTTER, MARGIN = 46, 18, 120, 20
+BOX_H, GAP, GUTTER, MARGIN = 46, 18, 90, 20
 # Wide enough for the longest label at about 8 px per character of 13 px bold text.
 CHAR_W, MIN_W = 8, 200
 TOP = 50
