@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: help setup wheel generate check diff lint typecheck test up down status demo clean
+.PHONY: help setup wheel generate check diff lint typecheck test up down status demo clean docs docs-screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,12 @@ wheel: setup ## Build the contractgen wheel into dist/
 
 generate: setup ## Regenerate generated/ from specs/
 	$(BIN)/contractgen generate
+
+docs: setup ## Build the offline docs portal of the REST APIs and events into docs-site/
+	$(BIN)/contractgen docs --specs specs --out docs-site --title microservicesapp
+
+docs-screenshots: setup ## Retake docs/screenshots/*.png (the README shows them) in headless Chromium
+	$(BIN)/python -m tests.docs.screenshots docs/screenshots
 
 check: setup ## Fail when generated/ is stale or a spec is invalid
 	$(BIN)/contractgen check

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The docs portal's browser tests (tests/docs) run Debian's headless Chromium.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
   echo "bootstrap: installing ${need_apt[*]} from Debian's packages"
   if [ "$(id -u)" -ne 0 ]; then

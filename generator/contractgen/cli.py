@@ -11,6 +11,7 @@ import click
 from contractgen import __version__
 from contractgen.config import ConfigError, config_for_specs, load_config
 from contractgen.diff.command import diff_command
+from contractgen.docs.cli import docs_command
 from contractgen.gen.project import project_files, stale_files, write_atomically
 from contractgen.scaffold.commands import add_service_command, init_command
 from contractgen.serve import serve_command
@@ -134,3 +135,4 @@ main.add_command(init_command)
 main.add_command(add_service_command)
 main.add_command(stack_group)
 main.add_command(diff_command)
+main.add_command(docs_command)

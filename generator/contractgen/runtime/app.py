@@ -23,6 +23,7 @@ from contractgen.runtime.interfaces import HandlerError, check_interface
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
 from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
+from contractgen.runtime.servers import ServerListMiddleware
 from contractgen.runtime.validators import validator_map
 
 
@@ -141,6 +142,8 @@ def create_app(
         routes={op: binding.route.partition(" ")[2] for op, binding in operations.items()},
         metrics=HttpMetrics(service),  # one registry per app: tests build many apps
     )
+    # Swagger UI's server list: the address it was loaded from, then the contract's servers.
+    app.add_middleware(ServerListMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, spec=spec)
     # After routing (a 413 is counted under its route), before the token's crypto and the body.
     app.add_middleware(
         BodyLimitMiddleware,

@@ -12,6 +12,7 @@ import click
 
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import load_project
+from contractgen.stack.portal import Portal
 from contractgen.stack.ports import Ports
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -129,10 +130,12 @@ def up(
     stack = _open(state_dir, specs, ports)
     try:
         stack.up(apps=apps)
+        portal = Portal.of(stack.state_dir, stack.ports).up(stack.project)
     except StackError as error:
         raise click.ClickException(
             f"{error}\n(`contractgen stack down` stops what did start)"
         ) from error
+    click.echo(f"\nDocs portal (REST APIs and events): {portal}")
     if not apps:
         return
     click.echo("\nSwagger UI:")
@@ -151,14 +154,18 @@ def up(
 @_stack_options
 def down(state_dir: Path, specs: Path) -> None:
     """Stop exactly the processes `up` started; the data stays for the next `up`."""
-    _open(state_dir, specs).down()
+    stack = _open(state_dir, specs)
+    stack.down()
+    if Portal.of(stack.state_dir, stack.ports).stop():
+        click.echo("portal     stopped")
 
 
 @stack_group.command()
 @_stack_options
 def status(state_dir: Path, specs: Path) -> None:
     """Say what runs, where; exit 1 unless everything does."""
-    report = _open(state_dir, specs).status()
+    stack = _open(state_dir, specs)
+    report = stack.status() | {"portal": Portal.of(stack.state_dir, stack.ports).status()}
     for name, state in report.items():
         click.echo(f"{name:<18} {state}")
     sys.exit(0 if all(state.startswith("running") for state in report.values()) else 1)
