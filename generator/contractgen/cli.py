@@ -10,6 +10,7 @@ import click
 
 from contractgen import __version__
 from contractgen.gen.project import project_files, stale_files, write_atomically
+from contractgen.mock.cli import mock_command, mock_events_command
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
 from contractgen.stack.cli import stack_group
@@ -115,3 +116,5 @@ def check(specs: Path, out: Path, quiet: bool) -> None:
 
 main.add_command(token_command)
 main.add_command(stack_group)
+main.add_command(mock_command)
+main.add_command(mock_events_command)
