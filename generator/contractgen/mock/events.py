@@ -5,13 +5,14 @@ Event Router (with the connector config of `contractgen.gen.connectors`) deliver
 row: the value is the Avro binary of the `payload` column unchanged, the key the aggregate id in
 decimal text, and the headers the router's `id`, the additional placements `eventType`,
 `schemaId`, `traceparent` (a null value when the write was not traced) and `occurredAt` (ISO
-8601 UTC, as Debezium renders a `timestamptz`), after the `__debezium.context.*` headers the
+8601 UTC with microseconds, as Debezium renders a `timestamptz`), after the `__debezium.context.*` headers the
 connector adds. Values are plain UTF-8 text, unquoted (Connect's SimpleHeaderConverter).
 When the wire format changes (a schema registry's framing), this function changes.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -55,11 +56,9 @@ class Connector:
 
 
 def occurred_at_text(moment: datetime) -> str:
-    """`2026-12-04T15:57:26.340232Z`: Debezium's ZonedTimestamp, trailing zeros dropped."""
-    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
-    seconds, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0")
-    return f"{seconds}.{fraction}Z" if fraction else f"{seconds}Z"
+    """`2026-12-04T15:57:26.340230Z`: Debezium's ZonedTimestamp of a PostgreSQL `timestamptz`,
+    always with the column's six fractional digits (zeros kept)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def frame(
@@ -73,7 +72,7 @@ def frame(
     traceparent: str | None = None,
 ) -> KafkaRecord:
     """One event as the consumer receives it from the real pipeline (see the module docstring)."""
-    schema = _schema(message)
+    schema = avro_schema(message)
     buffer = io.BytesIO()
     fastavro.schemaless_writer(buffer, schema.parsed, record)
     headers: list[Header] = [
@@ -95,14 +94,14 @@ def frame(
     )
 
 
-_SCHEMAS: dict[int, AvroSchema] = {}
+def avro_schema(message: Message) -> AvroSchema:
+    """The message's Avro schema and its identity, from the contract (no generated code)."""
+    return _parsed(json.dumps(message.avro, sort_keys=True))
 
 
-def _schema(message: Message) -> AvroSchema:
-    schema = _SCHEMAS.get(id(message))
-    if schema is None:
-        schema = _SCHEMAS[id(message)] = AvroSchema.from_json(json.dumps(message.avro))
-    return schema
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> AvroSchema:
+    return AvroSchema.from_json(text)
 
 
 class NothingToSend(ValueError):
