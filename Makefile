@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: help setup wheel generate check diff lint typecheck test up down status demo clean docs docs-screenshots
+.PHONY: help setup wheel generate check diff lint typecheck test up down status demo clean docs docs-screenshots mock mock-events
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,6 +72,21 @@ status: setup ## Say which parts of the platform run
 
 demo: setup ## Run a scripted scenario against `make up` and watch the activity feed fill
 	$(BIN)/python -m services.demo
+
+# Mocks from the contracts alone: `make mock SERVICE=idea [PORT=4010]`,
+# `make mock-events SERVICE=idea [COUNT=10] [RATE=10] [KAFKA=127.0.0.1:19092] [MOCK_EVENTS_ARGS=--generated]`.
+SERVICE ?=
+COUNT ?= 10
+RATE ?= 10
+KAFKA ?= 127.0.0.1:19092
+
+mock: setup ## Serve a REST mock of SERVICE from its contract (make mock SERVICE=idea [PORT=...])
+	@test -n "$(SERVICE)" || { echo "usage: make mock SERVICE=<name> [PORT=<port>]" >&2; exit 2; }
+	$(BIN)/contractgen mock $(SERVICE) $(if $(PORT),--port $(PORT))
+
+mock-events: setup ## Publish SERVICE's events from its contract to Kafka (make mock-events SERVICE=idea COUNT=10)
+	@test -n "$(SERVICE)" || { echo "usage: make mock-events SERVICE=<name> [COUNT=n] [RATE=r] [KAFKA=host:port]" >&2; exit 2; }
+	$(BIN)/contractgen mock-events $(SERVICE) --count $(COUNT) --rate $(RATE) --bootstrap-servers $(KAFKA) $(MOCK_EVENTS_ARGS)
 
 clean: ## Remove the venv and installed packages
 	rm -rf $(VENV) generator/node_modules

@@ -13,6 +13,7 @@ from contractgen.config import ConfigError, config_for_specs, load_config
 from contractgen.diff.command import diff_command
 from contractgen.docs.cli import docs_command
 from contractgen.gen.project import project_files, stale_files, write_atomically
+from contractgen.mock.cli import mock_command, mock_events_command
 from contractgen.scaffold.commands import add_service_command, init_command
 from contractgen.serve import serve_command
 from contractgen.spec.errors import SpecError
@@ -136,3 +137,5 @@ main.add_command(add_service_command)
 main.add_command(stack_group)
 main.add_command(diff_command)
 main.add_command(docs_command)
+main.add_command(mock_command)
+main.add_command(mock_events_command)
