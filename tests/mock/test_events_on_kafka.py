@@ -39,11 +39,11 @@ from contractgen.stack.stack import Stack
 from contractgen.topics import dead_letter_topic
 from generated.idea.events import IdeaCreated
 from services.activity.adapters.tables import activity
+from services.activity.bootstrap import SERVICE as ACTIVITY
 from services.activity.bootstrap import build_consumer
-from services.activity.bootstrap import migrate as migrate_activity
-from services.activity.settings import Settings
-from services.idea.bootstrap import migrate as migrate_idea
+from services.idea.bootstrap import SERVICE as IDEA
 from tests.mock.conftest import PLATFORM_SPECS, ROOT, service
+from tests.settings import settings_for
 
 pytestmark = pytest.mark.stack
 
@@ -103,7 +103,7 @@ def read_all(bootstrap: str, topics: list[str], at_least: int, timeout: float = 
 
 def test_mocked_framing_is_what_debezium_delivers_for_the_same_outbox_row(stack: Stack) -> None:
     url = stack.database_url("idea")
-    migrate_idea(url)
+    IDEA.migrate(url)
     connector = next(
         c for c in connect.local_connectors(ROOT / "generated") if c["name"] == "idea-outbox"
     )
@@ -211,7 +211,7 @@ def test_the_activity_consumer_builds_its_feed_from_mocked_events_only(stack: St
     assert sum(1 for _, _, org, _ in expected if org == 424242) == 4
 
     url = stack.database_url("activity")
-    migrate_activity(url)
+    ACTIVITY.migrate(url)
     feed = asyncio.run(consume_until(url, bootstrap, len(expected)))
     assert feed == expected
     dead_letters = [dead_letter_topic(topic) for topic in topics]
@@ -221,8 +221,8 @@ def test_the_activity_consumer_builds_its_feed_from_mocked_events_only(stack: St
 async def consume_until(url: str, bootstrap: str, count: int, timeout: float = 90) -> set[Any]:
     """Run the activity consumer until the feed holds `count` activities; return them."""
     engine = create_engine(url)
-    settings = Settings(
-        database_url=url, kafka_bootstrap_servers=bootstrap, consumer_group="mock-feed"
+    settings = settings_for(
+        "activity", url, kafka_bootstrap_servers=bootstrap, consumer_group="mock-feed"
     )
     consumer = build_consumer(settings, engine)
     running = asyncio.create_task(consumer.run())

@@ -13,8 +13,8 @@ from contractgen.mock.rest import mock_app
 from contractgen.runtime.jwt import JwtSettings, JwtVerifier, mint_token
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES
 from services.idea.bootstrap import build_app
-from services.idea.settings import Settings
 from tests.mock.conftest import OTHER_SPECS, PLATFORM_SPECS, bearer, service
+from tests.settings import settings_for
 
 AUTH = bearer([1, 2])
 SECRET = "a-team-secret-that-is-long-enough-for-hs256"
@@ -56,7 +56,7 @@ def test_the_mock_refuses_exactly_as_the_real_service_does(
     method: str, path: str, headers: dict[str, str], body: Any, ideas: TestClient
 ) -> None:
     # The real service, its database unreachable: these requests never get that far.
-    real = TestClient(build_app(Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:9/x")))
+    real = TestClient(build_app(settings_for("idea", "postgresql+psycopg://nobody@127.0.0.1:9/x")))
     content = body if isinstance(body, (str, bytes)) or body is None else json.dumps(body)
     sent = {**headers, "Content-Type": "application/json"} if body is not None else headers
     expected = real.request(method, path, headers=sent, content=content)

@@ -151,7 +151,7 @@ def _overrides(values: tuple[str, ...]) -> dict[str, Any]:
     "overrides",
     multiple=True,
     metavar="FIELD=VALUE",
-    help="Set a payload field in every message that has it (JSON value), e.g. organizationId=7.",
+    help="Set a payload field in every message that has it (JSON value), e.g. customerId=7.",
 )
 @click.option("--seed", type=int, help="Seed for generated data.")
 def mock_events_command(
@@ -170,7 +170,7 @@ def mock_events_command(
     For building and testing a consumer before the producer exists. For example:
 
     \b
-        contractgen mock-events idea --count 20 --rate 5 --generated \\
+        contractgen mock-events orders --count 20 --rate 5 --generated \\
             --bootstrap-servers 127.0.0.1:9092
     """
     from contractgen.mock.events import Connector, NothingToSend, records, sent_messages

@@ -94,7 +94,7 @@ class _HandlerResolver(Resolver):
 
 
 def service_name_of(interface: type) -> str:
-    """`generated.idea.handlers.IdeaHandlers` belongs to the service `idea`."""
+    """`generated.orders.handlers.OrdersHandlers` belongs to the service `orders`."""
     parts = interface.__module__.split(".")
     return parts[-2] if len(parts) > 1 else parts[0]
 

@@ -54,7 +54,7 @@ class ServiceDefinition:
 
 
 def load_definition(module: str) -> ServiceDefinition:
-    """The `SERVICE` of a composition root such as `services.idea.bootstrap`."""
+    """The `SERVICE` of a composition root such as `services.orders.bootstrap`."""
     definition = getattr(importlib.import_module(module), "SERVICE", None)
     if not isinstance(definition, ServiceDefinition):
         raise SystemExit(f"{module} must define SERVICE = ServiceDefinition(...)")

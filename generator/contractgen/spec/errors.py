@@ -20,7 +20,7 @@ def pointer(*tokens: str | int) -> str:
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A place in a spec file: `specs/idea/asyncapi.yaml#/operations/sendIdeaCreated`."""
+    """A place in a spec file: `specs/orders/asyncapi.yaml#/operations/sendOrderPlaced`."""
 
     file: str
     pointer: str = ""

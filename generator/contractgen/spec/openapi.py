@@ -196,7 +196,7 @@ def _list(docs: Documents, node: Node, key: str) -> list[Node]:
 
 
 def schema_ref_name(schema: dict[str, Any] | None) -> str | None:
-    """`Idea` for `{"$ref": "#/components/schemas/Idea"}`, else None."""
+    """`Order` for `{"$ref": "#/components/schemas/Order"}`, else None."""
     if isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/components/schemas/"):
         return str(schema["$ref"]).rsplit("/", 1)[1]
     return None
