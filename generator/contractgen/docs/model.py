@@ -5,6 +5,7 @@ senders, receivers and history. Templates only print it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,7 @@ def build_site(project: Project, title: str, history: bool = True) -> Site:
     return Site(title, service_docs, tuple(channel_docs), tuple(message_docs))
 
 
-def _service(service: ServiceSpec, message_link: Any) -> ServiceDoc:
+def _service(service: ServiceSpec, message_link: Callable[[Message], Link]) -> ServiceDoc:
     document = Document(service.openapi.document)
     info = service.openapi.document.get("info", {})
     sent = {m.name: m for m in service.asyncapi.sent} if service.asyncapi else {}
