@@ -5,39 +5,29 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-import connexion
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from contractgen.runtime.clock import Clock, utc_now
-from contractgen.runtime.database import create_engine, database_ready, disposing
-from contractgen.runtime.jwt import JwtVerifier
+from contractgen.runtime.composition import database_app
 from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer
-from contractgen.runtime.service import ServiceDefinition
 from contractgen.runtime.settings import ServiceSettings
-from generated.activity.app import PORT, create_app
+from generated.activity.app import create_app, service
 from generated.activity.consumer import create_consumer
-from generated.project import IDENTITY
 from services.activity.adapters.tables import inbox, metadata
 from services.activity.entrypoints.consumer import ActivityRecorder
 from services.activity.entrypoints.handlers import ActivityApi
 from services.activity.service_layer.unit_of_work import ActivityUnitOfWork
 
 
-def build_app(settings: ServiceSettings, *, validate_responses: bool = False) -> connexion.AsyncApp:
-    """The service's ASGI app. Its engine is created here, connects on the first request and is
-    disposed of when the server shuts down."""
-    engine = create_engine(settings.database_url)
-
-    async def ready() -> bool:
-        return await database_ready(engine)
-
-    return create_app(
-        ActivityApi(partial(ActivityUnitOfWork, engine), ready),
-        verify_token=JwtVerifier(settings.jwt),
+def build_app(settings: ServiceSettings, *, validate_responses: bool = False) -> Any:
+    return database_app(
+        settings,
+        create_app,
+        lambda engine, ready: ActivityApi(partial(ActivityUnitOfWork, engine), ready),
         validate_responses=validate_responses,
-        lifespan=disposing(engine),
     )
 
 
@@ -66,12 +56,9 @@ def build_consumer(settings: ServiceSettings, engine: AsyncEngine) -> EventConsu
     )
 
 
-SERVICE = ServiceDefinition(
-    name="activity",
-    port=PORT,
-    build_app=build_app,
-    versions=Path(__file__).parent / "migrations" / "versions",
+SERVICE = service(
+    build_app,
     metadata=metadata,
-    identity=IDENTITY,
+    versions=Path(__file__).parent / "migrations/versions",
     build_consumer=build_consumer,
 )

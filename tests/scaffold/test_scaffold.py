@@ -4,6 +4,8 @@ and regenerating never touches hand-written files."""
 from __future__ import annotations
 
 import py_compile
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,48 @@ def test_service_names_are_checked(project: Path) -> None:
     code, output = run("add-service", "Bad-Name", "--project", project)
     assert code != 0
     assert "lower_snake_case" in output
+
+
+BUILD = """
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
+from contractgen.runtime.settings import ServiceSettings, default_database_url
+from services.notes.bootstrap import SERVICE as NOTES
+from services.audit.bootstrap import SERVICE as AUDIT
+
+for definition in (NOTES, AUDIT):
+    settings = ServiceSettings(
+        definition.name,
+        default_database_url(definition.name),
+        JwtSettings(secret=LOCAL_SECRET, issuer="shop", audience="shop"),
+        kafka_bootstrap_servers="127.0.0.1:1",
+    )
+    definition.build_app(settings)  # checks every handler against the contract
+    if definition.build_consumer:
+        from contractgen.runtime.database import create_engine
+        definition.build_consumer(settings, create_engine(settings.database_url))
+    print(definition.name, definition.port)
+"""
+
+
+def test_the_services_of_a_new_project_build_after_a_contract_change(project: Path) -> None:
+    add_delete_to_the_contracts(project)
+    assert run("generate", "--specs", project / "specs", "--out", project / "generated")[0] == 0
+    implement_delete(project)
+    result = subprocess.run(
+        [sys.executable, "-c", BUILD], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["notes", "8001", "audit", "8002"]
+
+
+def test_a_missing_handler_stops_the_service_with_its_name(project: Path) -> None:
+    add_delete_to_the_contracts(project)
+    assert run("generate", "--specs", project / "specs", "--out", project / "generated")[0] == 0
+    result = subprocess.run(
+        [sys.executable, "-c", BUILD], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    # The abstract method the contract added: Python refuses the class before the app is built.
+    assert "Can't instantiate abstract class NoteApi with abstract method delete_note" in (
+        result.stderr
+    )

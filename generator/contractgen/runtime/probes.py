@@ -7,11 +7,13 @@ A service's handler class lists `Probes` first among its bases, so that its `get
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from contractgen.runtime.clock import Clock, utc_now
 from contractgen.runtime.problems import ServiceUnavailable
 
 Ready = Callable[[], Awaitable[bool]]
+U = TypeVar("U")
 
 
 class Probes:
@@ -27,3 +29,13 @@ class Probes:
         if not await self._ready():
             raise ServiceUnavailable("The database is unreachable.")
         return {"status": "ok"}
+
+
+class UseCaseHandlers(Probes, Generic[U]):
+    """The usual base of a service's handler class (before its generated interface): the probes,
+    a fresh unit of work per request (`self._new_uow()`), and the clock (`self._clock()`)."""
+
+    def __init__(self, new_uow: Callable[[], U], ready: Ready, clock: Clock = utc_now) -> None:
+        super().__init__(ready)
+        self._new_uow = new_uow
+        self._clock = clock

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from contractgen.runtime.clock import Clock, utc_now
 from contractgen.runtime.paging import PageRequest
-from contractgen.runtime.probes import Probes
+from contractgen.runtime.probes import UseCaseHandlers
 from contractgen.runtime.security import Principal
 from generated.idea import models
 from generated.idea.handlers import IdeaHandlers
@@ -17,18 +14,8 @@ from services.idea.service_layer import ideas
 from services.idea.service_layer.unit_of_work import IdeaUnitOfWork
 
 
-class IdeaApi(Probes, IdeaHandlers):
+class IdeaApi(UseCaseHandlers[IdeaUnitOfWork], IdeaHandlers):
     """`new_uow` gives a fresh unit of work per request; `ready` says whether the database answers."""
-
-    def __init__(
-        self,
-        new_uow: Callable[[], IdeaUnitOfWork],
-        ready: Callable[[], Awaitable[bool]],
-        clock: Clock = utc_now,
-    ) -> None:
-        self._new_uow = new_uow
-        super().__init__(ready)
-        self._clock = clock
 
     async def list_ideas(
         self, principal: Principal, organization_id: int, limit: int = 20, offset: int = 0

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from contractgen.runtime.clock import Clock, utc_now
 from contractgen.runtime.paging import PageRequest
 from contractgen.runtime.principal import Principal
-from contractgen.runtime.probes import Probes
+from contractgen.runtime.probes import UseCaseHandlers
 from generated.organization import models
 from generated.organization.handlers import OrganizationHandlers
 from services.organization.entrypoints import responses
@@ -16,18 +13,8 @@ from services.organization.service_layer import departments, members, organizati
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork
 
 
-class OrganizationApi(Probes, OrganizationHandlers):
+class OrganizationApi(UseCaseHandlers[OrganizationUnitOfWork], OrganizationHandlers):
     """`new_uow` gives a fresh unit of work per request; `ready` says whether the database answers."""
-
-    def __init__(
-        self,
-        new_uow: Callable[[], OrganizationUnitOfWork],
-        ready: Callable[[], Awaitable[bool]],
-        clock: Clock = utc_now,
-    ) -> None:
-        self._new_uow = new_uow
-        super().__init__(ready)
-        self._clock = clock
 
     async def list_organizations(
         self, principal: Principal, limit: int = 20, offset: int = 0
