@@ -68,7 +68,7 @@ def diff_command(
         commit = commit_of(top, revision)
         new = Side.of(load_project(specs))
         with (
-            baseline(specs, commit) as old,
+            baseline(specs, commit, revision) as old,
             tempfile.TemporaryDirectory(prefix="contractgen-history-") as tmp,
         ):
             history = GitHistory(specs, commit, settings.history_limit, Path(tmp))
