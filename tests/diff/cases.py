@@ -770,4 +770,43 @@ EVENT_CASES: tuple[Case, ...] = (
         lambda o, a: _set(schemas(o)["Order"]["properties"]["item"], "pattern", "^[a-z-]+$"),
         (("rest.schema.pattern-changed", S, ORDER + "/properties/item/pattern"),),
     ),
+    # --- probes of oasdiff's documented misses (oneOf, type changes, allOf)
+    Case(
+        "inline-oneof-branch-removed",
+        lambda o, a: schemas(o)["OrderCreate"]["properties"]["gift"]["oneOf"].pop(1),
+        (("rest.schema.oneOf-branch-removed", W, CREATE + "/properties/gift/oneOf/1"),),
+        old=lambda o, a: _set(
+            schemas(o)["OrderCreate"]["properties"],
+            "gift",
+            {"oneOf": [{"type": "boolean"}, {"type": "string", "maxLength": 20}]},
+        ),
+    ),
+    Case(
+        "response-items-type-changed",
+        lambda o, a: _set(
+            op(o, "/orders", "get")["responses"]["200"]["content"]["application/json"]["schema"],
+            "items",
+            {"type": "string"},
+        ),
+        (
+            (
+                "rest.schema.type-changed",
+                W,
+                ORDERS + "/get/responses/200/content/application~1json/schema/items/type",
+            ),
+            ("code.handler.return-changed", C, None),
+        ),
+    ),
+    Case(
+        "allof-part-narrowed",
+        lambda o, a: _set(
+            schemas(o)["OrderCreate"]["allOf"][0]["properties"]["ref"], "maxLength", 10
+        ),
+        (("rest.request.constraint-narrowed", W, CREATE + "/allOf/0/properties/ref/maxLength"),),
+        old=lambda o, a: _set(
+            schemas(o)["OrderCreate"],
+            "allOf",
+            [{"type": "object", "properties": {"ref": {"type": "string", "maxLength": 20}}}],
+        ),
+    ),
 )
