@@ -810,3 +810,11 @@ EVENT_CASES: tuple[Case, ...] = (
         ),
     ),
 )
+
+OTHER_CASES: tuple[Case, ...] = (
+    Case(
+        "description-changed",
+        lambda o, a: _set(op(o, "/orders", "post"), "description", "Places an order."),
+        (("contract.other-changes", S, ""),),
+    ),
+)

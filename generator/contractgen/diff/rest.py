@@ -355,7 +355,7 @@ def _operations(spec: OpenApiSpec) -> dict[tuple[str, str], Op]:
 
 
 def _shape(path: str) -> str:
-    """`/ideas/{ideaId}` and `/ideas/{id}` are the same URL to a client."""
+    """`/items/{itemId}` and `/items/{id}` are the same URL to a client."""
     return _TEMPLATE.sub("{}", path)
 
 
