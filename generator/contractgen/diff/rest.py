@@ -355,7 +355,7 @@ def _operations(spec: OpenApiSpec) -> dict[tuple[str, str], Op]:
 
 
 def _shape(path: str) -> str:
-    """`/items/{itemId}` and `/items/{id}` are the same URL to a client."""
+    """`/orders/{orderId}` and `/orders/{id}` are the same URL to a client."""
     return _TEMPLATE.sub("{}", path)
 
 
