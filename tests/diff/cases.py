@@ -29,6 +29,8 @@ class Case:
     rest_only: bool = True
     services: tuple[str, ...] = field(default=())
     """Extra copies of the base service on the baseline side only (a removed service)."""
+    new_services: tuple[str, ...] = field(default=())
+    """Extra copies of the base service on the new side only (an added service)."""
 
 
 def schemas(o: Docs) -> Docs:
@@ -138,6 +140,37 @@ def _mode_then(mode: str, edit: Callable[[Docs], None]) -> Edit:
         edit(a)
 
     return both
+
+
+def _second_channel(o: Docs, a: Docs) -> None:
+    a["channels"]["auditEvents"] = {
+        "address": "shop.audit",
+        "messages": {"OrderShipped": {"$ref": "#/components/messages/OrderShipped"}},
+    }
+
+
+def _ship_to_audit(o: Docs, a: Docs) -> None:
+    _second_channel(o, a)
+    operation = a["operations"]["sendOrderShipped"]
+    operation["channel"] = {"$ref": "#/channels/auditEvents"}
+    operation["messages"] = [{"$ref": "#/channels/auditEvents/messages/OrderShipped"}]
+
+
+def _receive_placed(o: Docs, a: Docs) -> None:
+    a["operations"]["receiveOrderPlaced"] = {
+        "action": "receive",
+        "channel": {"$ref": "#/channels/orderEvents"},
+        "messages": [{"$ref": "#/channels/orderEvents/messages/OrderPlaced"}],
+    }
+
+
+def _api_key(o: Docs, a: Docs) -> None:
+    o["components"]["securitySchemes"]["apiKey"] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Key",
+    }
+    op(o, "/orders", "post")["security"] = [{"apiKey": []}]
 
 
 W, C, S, A = "wire", "code", "safe", "allowed"
@@ -629,5 +662,159 @@ EVENT_CASES: tuple[Case, ...] = (
             ("avro.schema.compatible", S, PLACED + "/payload/schema"),
             ("code.event.field-removed", C, PLACED + "/payload/schema/fields/1"),
         ),
+    ),
+    # --- the safe (or other-direction) side of the rules above
+    Case(
+        "service-added",
+        _nothing,
+        (("service.added", S, "specs/stock/openapi.yaml#"),),
+        new_services=("stock",),
+    ),
+    Case(
+        "channel-added", _second_channel, (("asyncapi.channel.added", S, "/channels/auditEvents"),)
+    ),
+    Case(
+        "operation-moved-to-another-channel",
+        _ship_to_audit,
+        (("asyncapi.operation.changed", W, "/operations/sendOrderShipped"),),
+    ),
+    Case(
+        "receive-operation-removed",
+        lambda o, a: a["operations"].pop("receiveOrderPlaced"),
+        (("asyncapi.operation.removed", S, "/operations/receiveOrderPlaced"),),
+        old=_receive_placed,
+    ),
+    Case(
+        "compatibility-mode-changed",
+        lambda o, a: _mode(a, "FULL"),
+        (("avro.compatibility.changed", S, PLACED + "/x-compatibility"),),
+    ),
+    Case(
+        "emits-added",
+        lambda o, a: op(o, "/orders", "post")["x-emits"].append("OrderShipped"),
+        (("events.emits-added", S, ORDERS + "/post/x-emits"),),
+    ),
+    Case(
+        "operation-deprecated",
+        lambda o, a: _deprecate(op(o, "/orders/{orderId}", "get"), "2026-12-01"),
+        (("rest.operation.deprecated", S, ONE + "/get/deprecated"),),
+    ),
+    Case(
+        "required-body-added",
+        lambda o, a: _set(
+            op(o, "/orders", "post"),
+            "requestBody",
+            {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/OrderCreate"}}
+                },
+            },
+        ),
+        (
+            ("rest.request.body-added", W, ORDERS + "/post/requestBody"),
+            ("code.handler.signature-changed", C, None),
+        ),
+        old=lambda o, a: op(o, "/orders", "post").pop("requestBody"),
+    ),
+    Case(
+        "request-media-type-removed",
+        lambda o, a: _rename_media(op(o, "/orders", "post")["requestBody"]),
+        (
+            (
+                "rest.request.media-type-removed",
+                W,
+                ORDERS + "/post/requestBody/content/application~1json",
+            ),
+            ("code.handler.signature-changed", C, None),
+        ),
+    ),
+    Case(
+        "request-nullable-removed",
+        lambda o, a: schemas(o)["OrderCreate"]["properties"]["note"].pop("nullable"),
+        (("rest.request.nullable-removed", W, CREATE + "/properties/note/nullable"),),
+        old=lambda o, a: _set(schemas(o)["OrderCreate"]["properties"]["note"], "nullable", True),
+    ),
+    Case(
+        "response-max-length-narrowed",
+        lambda o, a: _set(schemas(o)["Order"]["properties"]["item"], "maxLength", 30),
+        (("rest.response.constraint-narrowed", S, ORDER + "/properties/item/maxLength"),),
+    ),
+    Case(
+        "response-enum-value-removed",
+        lambda o, a: _set(schemas(o)["Order"]["properties"]["status"], "enum", ["open"]),
+        (("rest.response.enum-value-removed", S, ORDER + "/properties/status/enum"),),
+    ),
+    Case(
+        "anyof-branch-removed",
+        lambda o, a: schemas(o)["OrderCreate"]["properties"]["payment"].update(
+            anyOf=[{"$ref": "#/components/schemas/Card"}]
+        ),
+        (("rest.schema.anyOf-branch-removed", W, CREATE + "/properties/payment/anyOf/1"),),
+        old=lambda o, a: schemas(o)["OrderCreate"]["properties"]["payment"].update(
+            anyOf=schemas(o)["OrderCreate"]["properties"]["payment"].pop("oneOf")
+        ),
+    ),
+    Case(
+        "security-scheme-changed",
+        _api_key,
+        (("rest.security.changed", W, ORDERS + "/post/security"),),
+    ),
+    Case(
+        "security-scopes-removed",
+        lambda o, a: _set(op(o, "/orders", "post"), "security", [{"bearerAuth": []}]),
+        (("rest.security.relaxed", S, ORDERS + "/post/security"),),
+    ),
+    Case(
+        "response-pattern-added",
+        lambda o, a: _set(schemas(o)["Order"]["properties"]["item"], "pattern", "^[a-z-]+$"),
+        (("rest.schema.pattern-changed", S, ORDER + "/properties/item/pattern"),),
+    ),
+    # --- probes of oasdiff's documented misses (oneOf, type changes, allOf)
+    Case(
+        "inline-oneof-branch-removed",
+        lambda o, a: schemas(o)["OrderCreate"]["properties"]["gift"]["oneOf"].pop(1),
+        (("rest.schema.oneOf-branch-removed", W, CREATE + "/properties/gift/oneOf/1"),),
+        old=lambda o, a: _set(
+            schemas(o)["OrderCreate"]["properties"],
+            "gift",
+            {"oneOf": [{"type": "boolean"}, {"type": "string", "maxLength": 20}]},
+        ),
+    ),
+    Case(
+        "response-items-type-changed",
+        lambda o, a: _set(
+            op(o, "/orders", "get")["responses"]["200"]["content"]["application/json"]["schema"],
+            "items",
+            {"type": "string"},
+        ),
+        (
+            (
+                "rest.schema.type-changed",
+                W,
+                ORDERS + "/get/responses/200/content/application~1json/schema/items/type",
+            ),
+            ("code.handler.return-changed", C, None),
+        ),
+    ),
+    Case(
+        "allof-part-narrowed",
+        lambda o, a: _set(
+            schemas(o)["OrderCreate"]["allOf"][0]["properties"]["ref"], "maxLength", 10
+        ),
+        (("rest.request.constraint-narrowed", W, CREATE + "/allOf/0/properties/ref/maxLength"),),
+        old=lambda o, a: _set(
+            schemas(o)["OrderCreate"],
+            "allOf",
+            [{"type": "object", "properties": {"ref": {"type": "string", "maxLength": 20}}}],
+        ),
+    ),
+)
+
+OTHER_CASES: tuple[Case, ...] = (
+    Case(
+        "description-changed",
+        lambda o, a: _set(op(o, "/orders", "post"), "description", "Places an order."),
+        (("contract.other-changes", S, ""),),
     ),
 )

@@ -16,9 +16,6 @@ from pathlib import Path
 from tests.diff.cases import CASES, EVENT_CASES, Case
 from tests.diff.harness import run_case
 
-# REST-side cases among the event ones: x-emits lives in the OpenAPI document.
-EXTRA = ("emits-removed",)
-
 
 def oasdiff(binary: str, old: Path, new: Path) -> list[dict[str, str]]:
     run = subprocess.run(
@@ -61,7 +58,7 @@ def _oasdiff(changes: list[dict[str, str]]) -> str:
 
 
 def main(binary: str) -> None:
-    cases: list[Case] = [*CASES, *(c for c in EVENT_CASES if c.id in EXTRA)]
+    cases: list[Case] = [*CASES, *EVENT_CASES]
     print("| pair | contractgen diff | oasdiff 1.39.0 changelog |")
     print("|---|---|---|")
     for case in cases:
@@ -69,6 +66,8 @@ def main(binary: str) -> None:
             findings = run_case(Path(tmp), case)
             old = Path(tmp) / "old/specs/shop/openapi.yaml"
             new = Path(tmp) / "new/specs/shop/openapi.yaml"
+            if old.read_text() == new.read_text():
+                continue  # an AsyncAPI-only pair: nothing for oasdiff to see
             changes = oasdiff(binary, old, new)
         print(f"| {case.id} | {_contractgen(findings)} | {_oasdiff(changes)} |")
 

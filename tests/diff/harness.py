@@ -36,9 +36,8 @@ def write_side(root: Path, case: Case, new: bool) -> Path:
     folder.mkdir(parents=True)
     (folder / "openapi.yaml").write_text(yaml.safe_dump(openapi, sort_keys=False))
     (folder / "asyncapi.yaml").write_text(yaml.safe_dump(asyncapi, sort_keys=False))
-    if not new:
-        for extra in case.services:
-            shutil.copytree(folder, root / "specs" / extra)
+    for extra in case.new_services if new else case.services:
+        shutil.copytree(folder, root / "specs" / extra)
     return root / "specs"
 
 

@@ -171,3 +171,23 @@ def test_configuration_and_errors(repo: Repo) -> None:
     )
     assert run.returncode == 2
     assert "no-such-branch" in run.stderr
+
+
+def test_an_invalid_baseline_is_named_as_git_names_it(tmp_path: Path) -> None:
+    repo = Repo(tmp_path)
+    repo.asyncapi["components"]["messages"]["OrderPlaced"]["x-compatibility"] = "SIDEWAYS"
+    repo.commit("a mode that does not exist")
+    repo.asyncapi["components"]["messages"]["OrderPlaced"]["x-compatibility"] = "FULL"
+    repo.write()
+    run = subprocess.run(
+        [sys.executable, "-m", "contractgen", "diff", "--against", "main"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert (
+        "main:specs/shop/asyncapi.yaml#/components/messages/OrderPlaced/x-compatibility"
+        in run.stderr
+    )

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.diff.cases import CASES, EVENT_CASES, Case
+from tests.diff.cases import CASES, EVENT_CASES, OTHER_CASES, Case
 from tests.diff.harness import run_case
 
-ALL = CASES + EVENT_CASES
+ALL = CASES + EVENT_CASES + OTHER_CASES
 
 
 def _verdict(finding_kind: str, allowed: str | None) -> str:

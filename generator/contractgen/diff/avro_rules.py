@@ -79,7 +79,9 @@ def compare_avro(out: Findings, before: Payload, after: Payload, history: Histor
     versions: list[tuple[str, dict[str, Any]]] = [("the baseline", before.schema)]
     if mode.endswith("_TRANSITIVE") and history is not None:
         seen = [json.dumps(before.schema, sort_keys=True)]
-        for commit, schema in history(after.message.where.file, before.where.pointer):
+        for commit, schema in history(
+            after.message.where.file, after.message.where.pointer + "/payload/schema"
+        ):
             text = json.dumps(schema, sort_keys=True)
             if text not in seen:
                 seen.append(text)

@@ -65,16 +65,16 @@ def diff_command(
     out = Findings(days, date.today())
     try:
         top, _ = repository(specs)
-        commit = commit_of(top, revision)
+        commit, revision = _resolve(top, revision)
         new = Side.of(load_project(specs))
         with (
-            baseline(specs, commit) as old,
+            baseline(specs, commit, revision) as old,
             tempfile.TemporaryDirectory(prefix="contractgen-history-") as tmp,
         ):
             history = GitHistory(specs, commit, settings.history_limit, Path(tmp))
             compare(out, old, new, history)
     except GitError as error:
-        _fail(f"{error} (is {revision!r} a revision of this repository?)")
+        _fail(str(error))
     except SpecError as error:
         for issue in error.issues:
             click.echo(f"error: {issue}", err=True)
@@ -84,6 +84,21 @@ def diff_command(
     verdict = Verdict(revision, commit, tuple(out.sorted()), fail_on)
     click.echo(as_json(verdict) if output == "json" else as_text(verdict), nl=False)
     sys.exit(verdict.exit_code)
+
+
+def _resolve(top: Path, revision: str) -> tuple[str, str]:
+    """The commit of `revision`; a branch this clone only has as `origin/<branch>` (a CI checkout
+    of another branch) is taken from there, saying so."""
+    try:
+        return commit_of(top, revision), revision
+    except GitError:
+        remote = f"origin/{revision}"
+        try:
+            commit = commit_of(top, remote)
+        except GitError:
+            raise GitError(f"no revision {revision!r} (nor {remote!r})") from None
+        click.echo(f"contractgen diff: no local {revision!r}, comparing with {remote}", err=True)
+        return commit, remote
 
 
 def _fail(message: str) -> None:

@@ -86,7 +86,8 @@ class SchemaDiff:
         o, n = old.value, new.value
         if not isinstance(o, dict) or not isinstance(n, dict):
             return
-        self._type(o, n, new, direction, context)
+        if self._type(o, n, new, direction, context):
+            return  # an object that became a string has no properties to compare
         self._nullable(o, n, new, direction, context)
         self._enum(o, n, new, direction, context)
         for keyword in ("format", "pattern"):
@@ -109,10 +110,10 @@ class SchemaDiff:
 
     def _type(
         self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str
-    ) -> None:
+    ) -> bool:
         before, after = o.get("type"), n.get("type")
         if before == after:
-            return
+            return False
         accepted_more = (
             (before, after) in _WIDER if direction == REQUEST else (after, before) in _WIDER
         )
@@ -123,6 +124,7 @@ class SchemaDiff:
             kind,
             f"{ctx}: type {before or 'any'} -> {after or 'any'}",
         )
+        return kind == WIRE and before is not None and after is not None
 
     def _nullable(
         self, o: dict[str, Any], n: dict[str, Any], new: At, direction: str, ctx: str

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from contractgen.spec.documents import Documents
-from contractgen.spec.errors import Location, SpecError
+from contractgen.spec.errors import Location, SpecError, SpecIssue
 from contractgen.spec.project import Project, ServiceSpec, load_project
 
 MAX_FILES = 2000
@@ -83,7 +83,7 @@ def materialize(top: Path, revision: str, folder: str, into: Path) -> bool:
 
 
 @contextmanager
-def baseline(specs_dir: Path, revision: str) -> Iterator[Side]:
+def baseline(specs_dir: Path, revision: str, label: str | None = None) -> Iterator[Side]:
     """The project's contracts at `revision`, loaded and validated (SpecError if they are not)."""
     top, folder = repository(specs_dir)
     with tempfile.TemporaryDirectory(prefix="contractgen-diff-") as tmp:
@@ -91,7 +91,18 @@ def baseline(specs_dir: Path, revision: str) -> Iterator[Side]:
         if not materialize(top, revision, folder, Path(tmp)) or not _has_services(old_specs):
             yield Side.empty(old_specs.parent)
             return
-        yield Side.of(load_project(old_specs))
+        try:
+            project = load_project(old_specs)
+        except SpecError as error:
+            # Name the baseline's files as git does (`main:specs/...`): they are not on disk.
+            raise SpecError(
+                SpecIssue(
+                    Location(f"{label or revision}:{i.location.file}", i.location.pointer),
+                    i.message,
+                )
+                for i in error.issues
+            ) from None
+        yield Side.of(project)
 
 
 def _has_services(specs: Path) -> bool:
