@@ -144,7 +144,7 @@ def build_site(project: Project, title: str, history: bool = True) -> Site:
                 keys=tuple(
                     sorted({raw.key_text(m) for m in channel.messages if m.aggregate_field})
                 ),
-                compatibility=str(spec_value.get("x-compatibility", DEFAULT_COMPATIBILITY)),
+                compatibility=channel.compatibility or DEFAULT_COMPATIBILITY,
                 producers=service_links(producers.get(address, set())),
                 consumers=service_links(consumers.get(address, set())),
                 messages=tuple(message_link(m) for m in channel.messages),
@@ -154,9 +154,7 @@ def build_site(project: Project, title: str, history: bool = True) -> Site:
     for full_name in sorted(messages):
         message, channel = messages[full_name]
         spec_value = raw.value(message.where)
-        declared = spec_value.get(
-            "x-compatibility", raw.value(channel.where).get("x-compatibility")
-        )
+        declared = message.compatibility or channel.compatibility
         carried_by = sorted(
             a for a, c in channels.items() if full_name in {m.full_name for m in c.messages}
         )
@@ -169,7 +167,7 @@ def build_site(project: Project, title: str, history: bool = True) -> Site:
                 page=page_name("message", full_name),
                 defined_in=str(message.where),
                 key=raw.key_text(message),
-                compatibility=str(declared or DEFAULT_COMPATIBILITY),
+                compatibility=declared or DEFAULT_COMPATIBILITY,
                 fields=fields(message.avro),
                 examples=tuple(pretty(example) for example in message.examples),
                 channels=tuple(Link(a, page_name("channel", a)) for a in carried_by),
