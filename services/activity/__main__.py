@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging()
     settings = Settings.from_env()
     if args.migrate:
-        migrate(settings.database_url)
+        migrate(settings.migration_url)
     if args.consume:
         asyncio.run(consume(settings))
     else:

@@ -1,6 +1,8 @@
 """Configuration from the environment.
 
-`IDEA_DATABASE_URL`: a SQLAlchemy URL; ``postgresql+psycopg`` serves the async app and the
+`IDEA_DATABASE_URL` (the runtime login: DML only) and `IDEA_MIGRATION_DATABASE_URL` (the
+login that owns the schema, used by `--migrate`; defaults to the first): SQLAlchemy URLs;
+``postgresql+psycopg`` serves the async app and the
 blocking migrations alike. JWT verification comes from `JWT_SECRET` or `JWT_PUBLIC_KEYS` (see
 `JwtSettings.from_env`).
 """
@@ -20,6 +22,13 @@ DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/idea"
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     jwt: JwtSettings = field(default_factory=JwtSettings.from_env)
+    # The login `--migrate` runs the DDL as; empty: the same as database_url.
+    migration_database_url: str = ""
+
+    @property
+    def migration_url(self) -> str:
+        """The URL `--migrate` uses: the migration login when one is set."""
+        return self.migration_database_url or self.database_url
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -27,4 +36,5 @@ class Settings:
         return cls(
             database_url=env.get("IDEA_DATABASE_URL") or DEFAULT_DATABASE_URL,
             jwt=JwtSettings.from_env(),
+            migration_database_url=env.get("IDEA_MIGRATION_DATABASE_URL", ""),
         )

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging()
     settings = Settings.from_env()
     if args.migrate:
-        migrate(settings.database_url)
+        migrate(settings.migration_url)
     uvicorn.run(build_app(settings), host=args.host, port=args.port, log_config=None)
 
 

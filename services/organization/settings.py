@@ -1,6 +1,8 @@
 """Configuration from the environment.
 
-`ORGANIZATION_DATABASE_URL` is an async SQLAlchemy URL:
+`ORGANIZATION_DATABASE_URL` (the runtime login: DML only) is an async SQLAlchemy URL;
+`ORGANIZATION_MIGRATION_DATABASE_URL` (the login that owns the schema, used by `--migrate`)
+defaults to it. Either is:
 
 * here, in CI and in the embedded stack, PostgreSQL through psycopg (sync and async alike):
   ``postgresql+psycopg://postgres@127.0.0.1:5432/organization``
@@ -35,12 +37,20 @@ _SYNC_DRIVERS = {
 class Settings:
     database_url: str
     jwt: JwtSettings
+    # The login `--migrate` runs the DDL as; empty: the same as database_url.
+    migration_database_url: str = ""
+
+    @property
+    def migration_url(self) -> str:
+        """The URL `--migrate` uses: the migration login when one is set."""
+        return self.migration_database_url or self.database_url
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("ORGANIZATION_DATABASE_URL") or DEFAULT_DATABASE_URL,
             jwt=JwtSettings.from_env(),
+            migration_database_url=os.environ.get("ORGANIZATION_MIGRATION_DATABASE_URL", ""),
         )
 
 

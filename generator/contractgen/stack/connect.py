@@ -95,6 +95,43 @@ def local_connectors(generated: Path) -> list[dict[str, Any]]:
     return connectors
 
 
+def running_connectors(url: str) -> dict[str, dict[str, Any]]:
+    """Each connector Connect knows, with its config and status, in one request."""
+    try:
+        response = httpx.get(f"{url}/connectors?expand=status&expand=info", timeout=10)
+    except httpx.HTTPError:
+        return {}
+    return dict(response.json()) if response.status_code == 200 else {}
+
+
+def _states(status: Mapping[str, Any]) -> list[str]:
+    return [status["connector"]["state"], *(t["state"] for t in status.get("tasks", []))]
+
+
+def ensure(
+    url: str, connector: Mapping[str, Any], known: Mapping[str, Any], timeout: float = 60.0
+) -> str:
+    """Bring one connector to RUNNING with the wanted config, doing no more than it takes:
+    nothing when it already runs so; a restart of what failed; a wait while a restarted worker
+    assigns it; a PUT only when the config differs or it is unknown. Returns what was done."""
+    name = connector["name"]
+    current = known.get(name)
+    if current is not None and current["info"]["config"] == {**connector["config"], "name": name}:
+        states = _states(current["status"])
+        if current["status"].get("tasks") and set(states) == {"RUNNING"}:
+            return "running"
+        if "FAILED" in states:
+            httpx.post(
+                f"{url}/connectors/{name}/restart?includeTasks=true&onlyFailed=true", timeout=30
+            ).raise_for_status()
+            _wait_running(url, name, timeout)
+            return "restarted"
+        _wait_running(url, name, timeout)
+        return "resumed"
+    register(url, connector, timeout)
+    return "registered"
+
+
 def register(url: str, connector: Mapping[str, Any], timeout: float = 60.0) -> None:
     """Create or update (idempotent PUT), then wait until the connector and its task run."""
     name = connector["name"]
@@ -103,13 +140,17 @@ def register(url: str, connector: Mapping[str, Any], timeout: float = 60.0) -> N
         raise StackError(
             f"registering connector {name} failed ({response.status_code}): {response.text}"
         )
+    _wait_running(url, name, timeout)
+
+
+def _wait_running(url: str, name: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     status: dict[str, Any] = {}
     while time.monotonic() < deadline:
         response = httpx.get(f"{url}/connectors/{name}/status", timeout=5)
         if response.status_code == 200:
             status = response.json()
-            states = [status["connector"]["state"], *(t["state"] for t in status.get("tasks", []))]
+            states = _states(status)
             if "FAILED" in states:
                 trace = status["connector"].get("trace") or next(
                     (t.get("trace") for t in status["tasks"] if t.get("trace")), ""
