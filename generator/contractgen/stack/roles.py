@@ -12,7 +12,8 @@ Per service database:
   ownership of the table).
 
 CONNECT on each database is revoked from PUBLIC, so no role reaches another service's database.
-The same names and grants are spelled in docker/postgres/init.sh and terraform/modules/sql.
+The same names and grants are in docker/postgres/*.sql (rendered from here by
+tests/stack/test_roles.py) and terraform/modules/sql/roles.tf.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,21 +52,21 @@ class ServiceRoles:
     def names(self) -> list[str]:
         return [n for n in (self.migration, self.runtime, self.replication) if n]
 
-    def cluster_sql(self, passwords: dict[str, str]) -> str:
-        """Run in the `postgres` database: the roles (with their passwords) and who may connect."""
+    def cluster_sql(self, passwords: Mapping[str, str]) -> str:
+        """Run in the `postgres` database: the roles and who may connect. `passwords` maps each
+        role to a SQL expression of its password: a literal (`literal(...)`) or, in a psql
+        script, a variable (`:'idea_runtime_password'`)."""
         db = self.service
         statements = [
-            f"""DO $$ BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN
-                    CREATE ROLE "{name}";
-                END IF; END $$;"""
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') "
+            f'THEN CREATE ROLE "{name}"; END IF; END $$;'
             for name in self.names()
         ]
         for name in self.names():
             replication = "REPLICATION" if name == self.replication else "NOREPLICATION"
             statements.append(
                 f'ALTER ROLE "{name}" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT '
-                f"{replication} PASSWORD '{passwords[name]}';"
+                f"{replication} PASSWORD {passwords[name]};"
             )
         connectors = ", ".join(f'"{n}"' for n in self.names() if n != self.migration)
         statements += [
@@ -113,6 +115,11 @@ class ServiceRoles:
             GRANT SELECT ON public.{OUTBOX_TABLE} TO "{self.replication}";
             RESET ROLE;
         """
+
+
+def literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 class Passwords:

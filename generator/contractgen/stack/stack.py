@@ -18,7 +18,7 @@ from contractgen.stack.artifacts import StackError, ensure_artifacts
 from contractgen.stack.ports import Ports
 from contractgen.stack.postgres import PostgresCluster, PostgresError, port_is_free
 from contractgen.stack.processes import ManagedProcess
-from contractgen.stack.roles import Passwords, ServiceRoles
+from contractgen.stack.roles import Passwords, ServiceRoles, literal
 from contractgen.topics import dead_letter_topic
 
 
@@ -220,7 +220,7 @@ class Stack:
         for roles in all_roles:
             if roles.service not in found:
                 self.postgres.create_database(roles.service)
-            passwords = {name: self.passwords.get(name) for name in roles.names()}
+            passwords = {name: literal(self.passwords.get(name)) for name in roles.names()}
             self.postgres.psql(roles.cluster_sql(passwords))
             self.postgres.psql(roles.database_sql(), database=roles.service)
         marker.write_text(wanted, encoding="utf-8")
