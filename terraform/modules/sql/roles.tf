@@ -9,7 +9,7 @@
 #
 # CONNECT is revoked from PUBLIC on every service database. The outbox grant and the publication
 # need the outbox table, which the first migration creates: run docker/postgres/
-# outbox-publications.sql once after it (psql as the administrator; it acts as the migration role),
+# outbox-publications.sql once after it (psql as the migration login, which owns the outbox),
 # as docker/sqlserver/enable-outbox-cdc.sql is run for SQL Server.
 #
 # The postgresql provider reaches the server through its private endpoint: apply from a runner
