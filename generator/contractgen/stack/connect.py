@@ -46,6 +46,9 @@ def worker_properties(
         "config.providers": "env",
         "config.providers.env.class": "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
         "scheduled.rebalance.max.delay.ms": 0,
+        # A killed worker's connectors move to its successor once its group session expires.
+        "session.timeout.ms": 6000,
+        "heartbeat.interval.ms": 2000,
         # Send each outbox event as soon as Debezium hands it over (Kafka 4 lingers 5 ms).
         "producer.linger.ms": 0,
     }
@@ -79,9 +82,9 @@ def wait_for_connect(process: ManagedProcess, url: str, timeout: float = 120.0) 
             )
         try:
             plugins = httpx.get(f"{url}/connector-plugins", timeout=2).json()
-            if any(p.get("class") == POSTGRES_CONNECTOR for p in plugins):
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    return
+            debezium = any(p.get("class") == POSTGRES_CONNECTOR for p in plugins)
+            if debezium and httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
         except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.5)

@@ -281,10 +281,21 @@ class Stack:
                 app.port: proc.pid() is not None for app, proc in self.apps.values() if app.port
             }
         for port, running in ours.items():
-            if not running and not port_is_free(port):
+            if not running and not _freed(port):
                 raise StackError(
                     f"port {port} on 127.0.0.1 is taken by another program; stop it or choose other ports"
                 )
+
+
+def _freed(port: int, grace: float = 5.0) -> bool:
+    """Whether the port is free, allowing a part that was just killed a moment to let go of it:
+    a JVM's main thread is a zombie before its other threads have closed their sockets."""
+    deadline = time.monotonic() + grace
+    while not port_is_free(port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def _since(clock: float) -> str:
