@@ -14,8 +14,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from contractgen.runtime.jwt import LOCAL_SECRET
 from contractgen.stack.postgres import PostgresCluster
 from contractgen.stack.roles import ServiceRoles, literal
+from contractgen.stack.stack import Stack
 from services.activity.bootstrap import migrate as migrate_activity
 from services.idea.bootstrap import migrate as migrate_idea
 
@@ -202,3 +204,21 @@ def test_the_docker_scripts_are_the_stacks_roles() -> None:
         assert (folder / name).read_text(encoding="utf-8") == text, (
             f"docker/postgres/{name} is stale"
         )
+
+
+@pytest.mark.stack
+def test_each_process_of_the_stack_holds_only_its_own_logins(stack: Stack) -> None:
+    """The stack passes every setting explicitly, and a service's database passwords to that
+    service's processes only."""
+    for app, process in stack.apps.values():
+        pid = process.pid()
+        assert pid is not None, app.name
+        raw = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+        environ = dict(entry.split("=", 1) for entry in raw if "=" in entry)
+        prefix = app.service.upper()
+        logins = {key for key in environ if key.endswith("DATABASE_URL")}
+        assert logins == {f"{prefix}_DATABASE_URL", f"{prefix}_MIGRATION_DATABASE_URL"}, app.name
+        assert f"//{app.service}_runtime:" in environ[f"{prefix}_DATABASE_URL"]
+        assert f"//{app.service}_migration:" in environ[f"{prefix}_MIGRATION_DATABASE_URL"]
+        assert environ["JWT_SECRET"] == LOCAL_SECRET
+        assert environ["KAFKA_BOOTSTRAP_SERVERS"] == stack.bootstrap

@@ -22,6 +22,7 @@ from contractgen.stack.processes import ManagedProcess
 @dataclass(frozen=True)
 class App:
     name: str
+    service: str  # whose settings (database logins) it gets
     module: str
     args: tuple[str, ...] = ()
     port: int | None = None
@@ -37,10 +38,17 @@ def platform_apps(project: Project, port_offset: int = 0) -> list[App]:
         if service.openapi.port is not None:
             port = service.openapi.port + port_offset
             args = ("--host", "127.0.0.1", "--port", str(port), "--migrate")
-            apps.append(App(service.name, f"services.{service.name}", args, port))
+            apps.append(App(service.name, service.name, f"services.{service.name}", args, port))
     for service in project.services:
         if service.asyncapi is not None and service.asyncapi.received:
-            apps.append(App(f"{service.name}-consumer", f"services.{service.name}", ("--consume",)))
+            apps.append(
+                App(
+                    f"{service.name}-consumer",
+                    service.name,
+                    f"services.{service.name}",
+                    ("--consume",),
+                )
+            )
     return apps
 
 

@@ -102,19 +102,20 @@ class Stack:
             }
         return env
 
-    def app_env(self) -> dict[str, str]:
-        """Every setting the services and consumers read (see services/*/settings.py), spelled
-        out: nothing is left to a default. The JWT secret is the local development one, on
-        purpose and only here."""
+    def app_env(self, service: str | None = None) -> dict[str, str]:
+        """Every setting a service and its consumer read (see services/*/settings.py), spelled
+        out: nothing is left to a default. With `service`, only that service's logins: no
+        process holds another service's database password. The JWT secret is the local
+        development one, on purpose and only here."""
         env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "JWT_SECRET": LOCAL_SECRET}
         for name, roles in self.roles.items():
+            if service is not None and name != service:
+                continue
             prefix = name.upper()
             env[f"{prefix}_DATABASE_URL"] = self.role_url(roles.runtime, name)
             env[f"{prefix}_MIGRATION_DATABASE_URL"] = self.role_url(roles.migration, name)
-        for app, _ in self.apps.values():
-            if app.port is None:  # a consumer: its group is its service's name
-                service = app.module.rsplit(".", 1)[1]
-                env[f"{service.upper()}_CONSUMER_GROUP"] = service
+            if any(app.service == name and not app.port for app, _ in self.apps.values()):
+                env[f"{prefix}_CONSUMER_GROUP"] = name  # a consumer's group: its service's name
         return env
 
     def topics(self) -> list[tuple[str, int]]:
@@ -185,12 +186,11 @@ class Stack:
         self._start(consumers)
 
     def _start(self, entries: list[tuple[App, ManagedProcess]]) -> None:
-        env = self.app_env()
         clock = time.monotonic()
         started = set()
         for app, process in entries:
             if process.pid() is None:
-                start_app(process, app, self.root, env)
+                start_app(process, app, self.root, self.app_env(app.service))
                 started.add(app.name)
         for app, process in entries:
             # A running consumer has nothing to answer; a running service answers /readyz at once.
