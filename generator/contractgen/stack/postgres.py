@@ -154,7 +154,16 @@ class PostgresCluster:
         return True
 
     def running(self) -> bool:
-        return self._run("pg_ctl", "status", "-D", str(self.data_dir), check=False).returncode == 0
+        """Whether the postmaster of postmaster.pid lives. Not `pg_ctl status`: a postmaster
+        killed with SIGKILL stays a zombie until something reaps it, and `pg_ctl status` (like
+        PostgreSQL's own lock check) takes a zombie for a running server."""
+        try:
+            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z" and b"postgres" in command
 
     def start(self, timeout: float = 30.0) -> None:
         self.init()
@@ -169,17 +178,23 @@ class PostgresCluster:
             )
         self.log_file.touch()
         self._own(self.log_file)
-        self._run(
-            "pg_ctl",
-            "start",
-            "-D",
-            str(self.data_dir),
-            "-l",
-            str(self.log_file),
-            "-w",
-            "-t",
-            str(int(timeout)),
-        )
+        # The postmaster is dead (killed): its lock file is stale, and would stop the new one
+        # while the dead one is an unreaped zombie.
+        (self.data_dir / "postmaster.pid").unlink(missing_ok=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._run(
+                    "pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),
+                    "-w", "-t", str(int(timeout)),
+                )  # fmt: skip
+                break
+            except PostgresError:
+                # After a crash the old backends hold the shared memory for a moment
+                # ("pre-existing shared memory block is still in use"): try again.
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> None:
