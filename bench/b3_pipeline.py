@@ -234,6 +234,7 @@ def consumer_ingest(stack: Stack, events: int, settings: B3Settings) -> dict[str
     env = {
         **stack.app_env(),
         "ACTIVITY_DATABASE_URL": url,
+        "ACTIVITY_MIGRATION_DATABASE_URL": url,
         "ACTIVITY_CONSUMER_GROUP": f"bench-ingest-{time.time_ns()}",
     }
     argv = [sys.executable, "-m", "contractgen", "serve", "activity", "--consume", "--migrate"]

@@ -45,6 +45,7 @@ module "sql" {
   location                   = azurerm_resource_group.main.location
   postgresql_databases       = lookup(local.platform.databases, "postgresql", [])
   sqlserver_databases        = lookup(local.platform.databases, "sqlserver", [])
+  postgresql_publishers      = [for c in values(local.platform.connectors) : c.service if c.database == "postgresql"]
   postgresql_sku_name        = var.postgresql_sku_name
   sqlserver_sku_name         = var.sqlserver_sku_name
   virtual_network_id         = module.aks.virtual_network_id

@@ -60,3 +60,15 @@ output "kafka_api_keys" {
   value       = var.confluent_cloud_enabled ? module.kafka[0].api_keys : {}
   sensitive   = true
 }
+
+output "postgresql_role_passwords" {
+  description = "Password of each PostgreSQL service role (<service>_migration, _runtime, _replication)."
+  value       = module.sql.postgresql_role_passwords
+  sensitive   = true
+}
+
+output "sqlserver_role_passwords" {
+  description = "Password of each Azure SQL contained user (docker/sqlserver/roles.sql)."
+  value       = module.sql.sqlserver_role_passwords
+  sensitive   = true
+}

@@ -10,5 +10,8 @@ IF NOT EXISTS (
     EXEC sys.sp_cdc_enable_table
         @source_schema = N'dbo',
         @source_name = N'outbox',
-        @role_name = NULL,
+        -- Only members of this gating role (the replication user, see roles.sql) read the changes.
+        @role_name = N'outbox_cdc_reader',
         @supports_net_changes = 0;
+-- The replication user reads the outbox (its change table's columns), never the business tables.
+GRANT SELECT ON dbo.outbox TO outbox_cdc_reader;

@@ -14,6 +14,13 @@ OUTBOX_TABLE = "outbox"  # the table name contractgen.runtime.outbox defines
 HEADER_FIELDS = "type:header:eventType,schema_id:header:schemaId,traceparent:header:traceparent,occurred_at:header:occurredAt"
 
 
+def publication_name(service: str) -> str:
+    """The PostgreSQL publication of a service's outbox. The database's owner creates it once the
+    outbox exists (the embedded stack, docker/postgres, terraform/modules/sql); the connector only
+    uses it, so its login needs no ownership of the table."""
+    return f"{service}_outbox"
+
+
 def _env(service: str, key: str) -> str:
     return "${env:" + f"{service.upper()}_{key}" + "}"
 
@@ -50,8 +57,10 @@ def postgres_connector(service: str) -> dict[str, Any]:
         "database.dbname": _env(service, "DB_NAME"),
         "topic.prefix": service,
         "slot.name": f"{service}_outbox",
-        "publication.name": f"{service}_outbox",
-        "publication.autocreate.mode": "filtered",
+        "publication.name": publication_name(service),
+        # `filtered` would create or ALTER the publication, which needs ownership of the outbox;
+        # the replication login has REPLICATION and SELECT on the outbox only.
+        "publication.autocreate.mode": "disabled",
         "table.include.list": f"public.{OUTBOX_TABLE}",
         "snapshot.mode": "no_data",
         # The default 500 ms poll alone adds up to half a second of latency at low traffic.

@@ -22,7 +22,7 @@ from contractgen.stack.processes import ManagedProcess
 @dataclass(frozen=True)
 class App:
     name: str
-    service: str
+    service: str  # whose settings (database logins) it gets, and what it runs
     args: tuple[str, ...] = ()
     port: int | None = None
 

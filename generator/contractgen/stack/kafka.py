@@ -37,6 +37,10 @@ def server_properties(
         "share.coordinator.state.topic.replication.factor": 1,
         "share.coordinator.state.topic.min.isr": 1,
         "group.initial.rebalance.delay.ms": 0,
+        # After a kill -9 the controller keeps the dead incarnation's partitions until its broker
+        # session expires (9 s by default) before the restarted broker leads them again.
+        "broker.session.timeout.ms": 4000,
+        "broker.heartbeat.interval.ms": 1000,
         "auto.create.topics.enable": "true",
     }
 

@@ -57,14 +57,29 @@ class PostgresCluster:
     def log_file(self) -> Path:
         return self.data_dir.parent / f"{self.data_dir.name}.log"
 
-    def url(self, database: str, driver: str = "postgresql+psycopg") -> str:
-        return f"{driver}://{self.user}@{self.host}:{self.port}/{database}"
+    def url(
+        self,
+        database: str,
+        driver: str = "postgresql+psycopg",
+        user: str | None = None,
+        password: str | None = None,
+    ) -> str:
+        """The superuser's URL by default (trusted on loopback: the stack's own administration);
+        a service role's URL with its password."""
+        login = user or self.user
+        if password:
+            login += f":{password}"
+        return f"{driver}://{login}@{self.host}:{self.port}/{database}"
 
-    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self, *args: str, check: bool = True, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         command = [str(find_bindir() / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+        result = subprocess.run(
+            command, input=stdin, capture_output=True, text=True, check=False, timeout=120
+        )
         if check and result.returncode != 0:
             raise PostgresError(
                 f"{args[0]} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
@@ -106,15 +121,56 @@ class PostgresCluster:
         }
         with (self.data_dir / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
             conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
-        with (self.data_dir / "pg_hba.conf").open("a", encoding="utf-8") as hba:
-            hba.write(f"host replication all {self.host}/32 trust\n")
+        self.configure_auth()
+
+    def hba(self) -> str:
+        """Who may log in how. The superuser is trusted on the socket and on loopback (the stack
+        administers the cluster with it); every other role needs its password (SCRAM). Physical
+        replication (a copy of the whole cluster) is the superuser's only: a service's
+        replication role gets logical replication of its own database, which PostgreSQL matches
+        by database name, not by the `replication` keyword."""
+        return "".join(
+            f"{line}\n"
+            for line in (
+                "# written by contractgen's stack; rewritten at every start",
+                f"local all {self.user} trust",
+                f"host all {self.user} {self.host}/32 trust",
+                f"host replication {self.user} {self.host}/32 trust",
+                f"host all all {self.host}/32 scram-sha-256",
+            )
+        )
+
+    def configure_auth(self) -> bool:
+        """Write pg_hba.conf when it differs; True when it changed (a running server reloads)."""
+        path = self.data_dir / "pg_hba.conf"
+        wanted = self.hba()
+        try:
+            if path.read_text(encoding="utf-8") == wanted:
+                return False
+        except OSError:
+            pass
+        path.write_text(wanted, encoding="utf-8")
+        self._own(path)
+        return True
 
     def running(self) -> bool:
-        return self._run("pg_ctl", "status", "-D", str(self.data_dir), check=False).returncode == 0
+        """Whether the postmaster of postmaster.pid lives. Not `pg_ctl status`: a postmaster
+        killed with SIGKILL stays a zombie until something reaps it, and `pg_ctl status` (like
+        PostgreSQL's own lock check) takes a zombie for a running server."""
+        try:
+            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z" and b"postgres" in command
 
     def start(self, timeout: float = 30.0) -> None:
         self.init()
+        changed = self.configure_auth()
         if self.running():
+            if changed:
+                self._run("pg_ctl", "reload", "-D", str(self.data_dir))
             return
         if not port_is_free(self.port, self.host):
             raise PostgresError(
@@ -122,17 +178,23 @@ class PostgresCluster:
             )
         self.log_file.touch()
         self._own(self.log_file)
-        self._run(
-            "pg_ctl",
-            "start",
-            "-D",
-            str(self.data_dir),
-            "-l",
-            str(self.log_file),
-            "-w",
-            "-t",
-            str(int(timeout)),
-        )
+        # The postmaster is dead (killed): its lock file is stale, and would stop the new one
+        # while the dead one is an unreaped zombie.
+        (self.data_dir / "postmaster.pid").unlink(missing_ok=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._run(
+                    "pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),
+                    "-w", "-t", str(int(timeout)),
+                )  # fmt: skip
+                break
+            except PostgresError:
+                # After a crash the old backends hold the shared memory for a moment
+                # ("pre-existing shared memory block is still in use"): try again.
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> None:
@@ -163,6 +225,7 @@ class PostgresCluster:
         self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def psql(self, sql: str, database: str = "postgres") -> str:
+        """Run `sql` as the superuser; it goes in on stdin, so passwords in it stay out of `ps`."""
         result = self._run(
             "psql",
             "-h",
@@ -175,9 +238,10 @@ class PostgresCluster:
             database,
             "-v",
             "ON_ERROR_STOP=1",
-            "-tA",
-            "-c",
-            sql,
+            "-qtA",
+            "-f",
+            "-",
+            stdin=sql,
         )
         return result.stdout
 

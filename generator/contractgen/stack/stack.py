@@ -3,10 +3,14 @@ then the platform's own services and consumers on top of it."""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from contractgen.runtime.jwt import LOCAL_SECRET
 from contractgen.spec.project import Project
 from contractgen.stack import connect, kafka
 from contractgen.stack.apps import App, platform_apps, start_app, wait_for_app
@@ -14,6 +18,7 @@ from contractgen.stack.artifacts import StackError, ensure_artifacts
 from contractgen.stack.ports import Ports
 from contractgen.stack.postgres import PostgresCluster, PostgresError, port_is_free
 from contractgen.stack.processes import ManagedProcess
+from contractgen.stack.roles import Passwords, ServiceRoles, literal
 from contractgen.topics import dead_letter_topic
 
 
@@ -32,6 +37,13 @@ class Stack:
         self.postgres = PostgresCluster(self.state_dir / "postgres", self.ports.postgres)
         self.kafka = ManagedProcess("kafka", self.state_dir)
         self.connect = ManagedProcess("connect", self.state_dir)
+        self.passwords = Passwords(self.state_dir / "secrets" / "postgres-roles.json")
+        self.roles = {
+            service.name: ServiceRoles(
+                service.name, bool(service.asyncapi and service.asyncapi.sent)
+            )
+            for service in self.project.services
+        }
         self.apps = {
             app.name: (app, ManagedProcess(app.name, self.state_dir))
             for app in platform_apps(self.project, self.ports.apps_offset)
@@ -66,27 +78,44 @@ class Stack:
         return [service.name for service in self.project.services]
 
     def database_url(self, service: str, driver: str = "postgresql+psycopg") -> str:
+        """The superuser's URL of a service's database (tests and benchmarks look inside)."""
         return self.postgres.url(service, driver)
 
+    def role_url(self, role: str, database: str, driver: str = "postgresql+psycopg") -> str:
+        """A role's URL with its password: what the services and Debezium log in as."""
+        return self.postgres.url(database, driver, role, self.passwords.get(role))
+
     def connect_env(self) -> dict[str, str]:
-        """What the generated connectors' ${env:...} placeholders resolve to."""
+        """What the generated connectors' ${env:...} placeholders resolve to: each publishing
+        service's replication role."""
         env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap}
-        for name in self.services:
+        for name, roles in self.roles.items():
+            if roles.replication is None:
+                continue
             prefix = name.upper()
             env |= {
                 f"{prefix}_DB_HOST": self.postgres.host,
                 f"{prefix}_DB_PORT": str(self.postgres.port),
-                f"{prefix}_DB_USER": self.postgres.user,
-                f"{prefix}_DB_PASSWORD": "",
+                f"{prefix}_DB_USER": roles.replication,
+                f"{prefix}_DB_PASSWORD": self.passwords.get(roles.replication),
                 f"{prefix}_DB_NAME": name,
             }
         return env
 
-    def app_env(self) -> dict[str, str]:
-        """The settings each service and consumer reads (see services/*/settings.py)."""
-        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap}
-        for name in self.services:
-            env[f"{name.upper()}_DATABASE_URL"] = self.database_url(name)
+    def app_env(self, service: str | None = None) -> dict[str, str]:
+        """Every setting a service and its consumer read (see services/*/settings.py), spelled
+        out: nothing is left to a default. With `service`, only that service's logins: no
+        process holds another service's database password. The JWT secret is the local
+        development one, on purpose and only here."""
+        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "JWT_SECRET": LOCAL_SECRET}
+        for name, roles in self.roles.items():
+            if service is not None and name != service:
+                continue
+            prefix = name.upper()
+            env[f"{prefix}_DATABASE_URL"] = self.role_url(roles.runtime, name)
+            env[f"{prefix}_MIGRATION_DATABASE_URL"] = self.role_url(roles.migration, name)
+            if any(app.service == name and not app.port for app, _ in self.apps.values()):
+                env[f"{prefix}_CONSUMER_GROUP"] = name  # a consumer's group: its service's name
         return env
 
     def topics(self) -> list[tuple[str, int]]:
@@ -105,33 +134,45 @@ class Stack:
         """Start whatever is not running yet and wait until every part answers. Idempotent.
 
         With `apps`, also the services (each migrating its database first), the connectors of
-        their outboxes, and the consumers."""
+        their outboxes, and the consumers. After a crash it brings back only what died: a part
+        that runs is checked with one cheap request, not restarted or re-registered."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._check_ports(apps)
         self.ports.save(self.state_dir)
         artifacts = ensure_artifacts(self.say)
+        clock = time.monotonic()
         try:
+            action = (
+                "ready" if self.postgres.initialized() and self.postgres.running() else "started"
+            )
             self.postgres.start()
-            for name in self.services:
-                self.postgres.create_database(name)
+            self.provision_databases()
         except PostgresError as error:
             raise StackError(str(error)) from error
         self.say(
-            f"postgres   ready on 127.0.0.1:{self.ports.postgres} (databases: {', '.join(self.services)})"
+            f"postgres   {action} on 127.0.0.1:{self.ports.postgres} "
+            f"(databases: {', '.join(self.services)}) {_since(clock)}"
         )
+        clock = time.monotonic()
+        action = "ready"
         if self.kafka.pid() is None:
             kafka.start_kafka(self.kafka, artifacts, self.ports.kafka, self.ports.controller)
+            action = "started"
         kafka.wait_for_kafka(self.kafka, self.bootstrap)
         created = kafka.ensure_topics(self.bootstrap, self.topics())
-        self.say(f"kafka      ready on {self.bootstrap} ({len(created)} topics created)")
+        self.say(
+            f"kafka      {action} on {self.bootstrap} ({len(created)} topics created) {_since(clock)}"
+        )
+        clock = time.monotonic()
+        action = "ready"
         if self.connect.pid() is None:
             connect.start_connect(
                 self.connect, artifacts, self.bootstrap, self.ports.connect, self.connect_env()
             )
+            action = "started"
         connect.wait_for_connect(self.connect, self.connect_url)
-        self.say(
-            f"connect    ready on {self.connect_url} (Debezium {connect.POSTGRES_CONNECTOR.rsplit('.', 1)[1]})"
-        )
+        debezium = connect.POSTGRES_CONNECTOR.rsplit(".", 1)[1]
+        self.say(f"connect    {action} on {self.connect_url} ({debezium}) {_since(clock)}")
         if apps:
             self.start_apps()
 
@@ -145,23 +186,64 @@ class Stack:
         self._start(consumers)
 
     def _start(self, entries: list[tuple[App, ManagedProcess]]) -> None:
-        env = self.app_env()
+        clock = time.monotonic()
+        started = set()
         for app, process in entries:
             if process.pid() is None:
-                start_app(process, app, self.root, env)
+                start_app(process, app, self.root, self.app_env(app.service))
+                started.add(app.name)
         for app, process in entries:
-            wait_for_app(process, app)
-            where = f"ready on {app.url}" if app.url else f"running (pid {process.pid()})"
-            self.say(f"{app.name:<10} {where}")
+            # A running consumer has nothing to answer; a running service answers /readyz at once.
+            if app.url or app.name in started:
+                wait_for_app(process, app)
+            action = "started" if app.name in started else "ready"
+            where = f"on {app.url}" if app.url else f"(pid {process.pid()})"
+            self.say(f"{app.name:<10} {action} {where} {_since(clock)}")
+
+    def provision_databases(self) -> None:
+        """Each service's database, roles and grants (see contractgen.stack.roles). The grants
+        run again only when a database or role is missing or what they say has changed."""
+        all_roles = list(self.roles.values())
+        wanted = hashlib.sha256(
+            "".join(
+                r.cluster_sql(dict.fromkeys(r.names(), "")) + r.database_sql() for r in all_roles
+            ).encode()
+        ).hexdigest()
+        marker = self.state_dir / "secrets" / "postgres-grants"
+        names = [n for r in all_roles for n in r.names()]
+        found = self.postgres.psql(
+            "SELECT datname FROM pg_database UNION ALL SELECT rolname FROM pg_roles"
+        ).split()
+        done = marker.is_file() and marker.read_text(encoding="utf-8") == wanted
+        if done and set(self.services) | set(names) <= set(found):
+            return
+        for roles in all_roles:
+            if roles.service not in found:
+                self.postgres.create_database(roles.service)
+            passwords = {name: literal(self.passwords.get(name)) for name in roles.names()}
+            self.postgres.psql(roles.cluster_sql(passwords))
+            self.postgres.psql(roles.database_sql(), database=roles.service)
+        marker.write_text(wanted, encoding="utf-8")
+
+    def create_publications(self) -> None:
+        """Each publisher's outbox publication, owned by its migration role; after the
+        migrations, which create the outboxes."""
+        for roles in self.roles.values():
+            if roles.replication is not None:
+                self.postgres.psql(roles.publication_sql(), database=roles.service)
 
     def register_connectors(self, generated: Path) -> list[str]:
-        """Register every generated PostgreSQL connector; their outbox tables must exist."""
-        names = []
-        for connector in connect.local_connectors(generated):
-            connect.register(self.connect_url, connector)
-            names.append(connector["name"])
-            self.say(f"connector  {connector['name']} RUNNING")
-        return names
+        """Every generated PostgreSQL connector RUNNING; their outbox tables must exist. A
+        connector that runs with the wanted config is left alone."""
+        clock = time.monotonic()
+        wanted = connect.local_connectors(generated)
+        known = connect.running_connectors(self.connect_url)
+        if any(not _runs(known.get(c["name"])) for c in wanted):
+            self.create_publications()
+        for connector in wanted:
+            done = connect.ensure(self.connect_url, connector, known)
+            self.say(f"connector  {connector['name']} RUNNING ({done}) {_since(clock)}")
+        return [connector["name"] for connector in wanted]
 
     def down(self) -> None:
         """Stop exactly what this stack started: consumers and services, then Connect, Kafka and
@@ -199,7 +281,26 @@ class Stack:
                 app.port: proc.pid() is not None for app, proc in self.apps.values() if app.port
             }
         for port, running in ours.items():
-            if not running and not port_is_free(port):
+            if not running and not _freed(port):
                 raise StackError(
                     f"port {port} on 127.0.0.1 is taken by another program; stop it or choose other ports"
                 )
+
+
+def _freed(port: int, grace: float = 5.0) -> bool:
+    """Whether the port is free, allowing a part that was just killed a moment to let go of it:
+    a JVM's main thread is a zombie before its other threads have closed their sockets."""
+    deadline = time.monotonic() + grace
+    while not port_is_free(port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _since(clock: float) -> str:
+    return f"in {time.monotonic() - clock:.1f} s"
+
+
+def _runs(connector: dict[str, Any] | None) -> bool:
+    return connector is not None and connector["status"]["connector"]["state"] == "RUNNING"

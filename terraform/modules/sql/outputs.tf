@@ -29,3 +29,15 @@ output "sqlserver_admin_password" {
   value       = random_password.sqlserver.result
   sensitive   = true
 }
+
+output "postgresql_role_passwords" {
+  description = "Password of each PostgreSQL service role (<service>_migration, _runtime, _replication)."
+  value       = { for role, password in random_password.postgresql_role : role => password.result }
+  sensitive   = true
+}
+
+output "sqlserver_role_passwords" {
+  description = "Password of each Azure SQL contained user, for docker/sqlserver/roles.sql."
+  value       = { for role, password in random_password.sqlserver_role : role => password.result }
+  sensitive   = true
+}

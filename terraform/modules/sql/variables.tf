@@ -62,3 +62,8 @@ variable "tags" {
   description = "Tags for every resource."
   type        = map(string)
 }
+
+variable "postgresql_publishers" {
+  description = "PostgreSQL services whose outbox Debezium reads: they get a replication role."
+  type        = list(string)
+}
