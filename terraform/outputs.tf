@@ -68,7 +68,7 @@ output "postgresql_role_passwords" {
 }
 
 output "sqlserver_role_passwords" {
-  description = "Password of each Azure SQL contained user (docker/sqlserver/roles.sql)."
+  description = "Password of each Azure SQL contained user (generated/deploy/compose/sqlserver/organization-roles.sql)."
   value       = module.sql.sqlserver_role_passwords
   sensitive   = true
 }

@@ -38,6 +38,9 @@ class ProjectConfig:
     """The folder (and Python package) contractgen writes."""
     services: str = "services"
     """The Python package of the hand-written services: `<services>.<service>`."""
+    framework: str | None = None
+    """Where images install contractgen from: a folder of the project holding its source (this
+    framework's own repository); None: `contractgen==<version>` from the package index."""
     identity: Identity | None = None
     """Who issues the bearer tokens the services accept; None: set by environment at run time."""
     diff: dict[str, Any] = field(default_factory=dict)
@@ -82,6 +85,7 @@ def load_config(root: Path) -> ProjectConfig:
         specs=_text(project, "specs", path, "specs"),
         generated=_text(project, "generated", path, "generated", _PACKAGE, "a Python identifier"),
         services=_text(project, "services", path, "services"),
+        framework=_text(project, "framework", path, None),
         identity=_identity(identity, path) if identity else None,
         diff=_table(data, "diff", path),
     )

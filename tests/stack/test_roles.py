@@ -4,9 +4,6 @@ role with the services' real migrations."""
 
 from __future__ import annotations
 
-import json
-import os
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,54 +153,6 @@ def test_physical_replication_is_the_superusers_only(databases: Databases) -> No
     role = f"{PUBLISHER}_replication"
     message = refused(lambda: databases.connect(role, PUBLISHER, replication="true"))
     assert "pg_hba.conf" in message, message
-
-
-def docker_scripts() -> dict[str, str]:
-    """docker/postgres's scripts, rendered from contractgen.stack.roles for the services
-    generated/deploy/platform.json puts on PostgreSQL. Passwords come from the container's
-    environment (psql's \\getenv), `<SERVICE>_<ROLE>_DB_PASSWORD`."""
-    platform = json.loads((ROOT / "generated" / "deploy" / "platform.json").read_text())
-    publishers = {spec["service"] for spec in platform["connectors"].values()}
-    services = [ServiceRoles(n, n in publishers) for n in platform["databases"]["postgresql"]]
-    header = "-- Rendered from contractgen.stack.roles by tests/stack/test_roles.py; do not edit.\n"
-    roles = [
-        header,
-        "-- Run once by the postgres image at initdb time (docker-entrypoint-initdb.d).\n",
-    ]
-    for service in services:
-        variables = {}
-        for name in service.names():
-            variables[name] = f":'{name}_password'"
-            roles.append(f"\\getenv {name}_password {name.upper()}_DB_PASSWORD\n")
-        roles += [
-            f'CREATE DATABASE "{service.service}";\n',
-            service.cluster_sql(variables) + "\n",
-            f"\\connect {service.service}\n",
-            _dedent(service.database_sql()),
-            "\\connect postgres\n",
-        ]
-    publications = [
-        header,
-        "-- Run after the services' first migration (compose's postgres-publications job).\n",
-    ]
-    for service in services:
-        if service.replication:
-            publications += [f"\\connect {service.service}\n", _dedent(service.publication_sql())]
-    return {"roles.sql": "".join(roles), "outbox-publications.sql": "".join(publications)}
-
-
-def _dedent(sql: str) -> str:
-    return textwrap.dedent(sql).strip() + "\n"
-
-
-def test_the_docker_scripts_are_the_stacks_roles() -> None:
-    folder = ROOT / "docker" / "postgres"
-    for name, text in docker_scripts().items():
-        if os.environ.get("UPDATE_GOLDEN"):
-            (folder / name).write_text(text, encoding="utf-8")
-        assert (folder / name).read_text(encoding="utf-8") == text, (
-            f"docker/postgres/{name} is stale"
-        )
 
 
 @pytest.mark.stack

@@ -16,7 +16,7 @@ HEADER_FIELDS = "type:header:eventType,schema_id:header:schemaId,traceparent:hea
 
 def publication_name(service: str) -> str:
     """The PostgreSQL publication of a service's outbox. The database's owner creates it once the
-    outbox exists (the embedded stack, docker/postgres, terraform/modules/sql); the connector only
+    outbox exists (the embedded stack, the generated compose scripts, terraform/modules/sql); the connector only
     uses it, so its login needs no ownership of the table."""
     return f"{service}_outbox"
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from contractgen import __version__
+from contractgen.gen.compose import ComposeService, compose_files
 from contractgen.gen.connectors import CONNECTORS
 from contractgen.gen.naming import DEFAULT_PORT, header
 from contractgen.gen.render import render
@@ -133,6 +134,8 @@ def deploy_files(project: Project) -> dict[str, str]:
             namespace=names.namespace,
             services_dir=project.config.services.replace(".", "/"),
             generated_dir=project.config.generated,
+            framework=project.config.framework,
+            version=__version__,
             path=f"{project.config.generated}/{path}",
             name=service.name,
             port=_port(service),
@@ -149,6 +152,9 @@ def deploy_files(project: Project) -> dict[str, str]:
             group_env=f"{consumer.service.upper()}_CONSUMER_GROUP",
         )
     apps.append("ingress.yaml")
+    files.update(
+        compose_files(project, _compose_services(project, consumers), project.config.generated)
+    )
     files["deploy/k8s/connect/connect-env.yaml"] = render(
         "deploy_connect_env.yaml.jinja2",
         header=yaml_header,
@@ -170,6 +176,19 @@ def deploy_files(project: Project) -> dict[str, str]:
             patches=patches,
         )
     return files
+
+
+def _compose_services(project: Project, consumers: list[Consumer]) -> list[ComposeService]:
+    return [
+        ComposeService(
+            spec=service,
+            database=production_database(service),
+            port=_port(service),
+            publishes=bool(service.asyncapi and service.asyncapi.sent),
+            consumes=any(c.service == service.name for c in consumers),
+        )
+        for service in project.services
+    ]
 
 
 def production_database(service: ServiceSpec) -> str:

@@ -12,8 +12,9 @@ Per service database:
   ownership of the table).
 
 CONNECT on each database is revoked from PUBLIC, so no role reaches another service's database.
-The same names and grants are in docker/postgres/*.sql (rendered from here by
-tests/stack/test_roles.py) and terraform/modules/sql/roles.tf.
+The generator renders the same names and grants into the compose scripts
+(`gen/compose.py`: generated/deploy/compose/postgres/*.sql); terraform/modules/sql/roles.tf
+makes them on Azure.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 # PostgreSQL service; Azure SQL with one database per SQL Server service.
 #
 # CDC on Azure SQL: Debezium's SQL Server connector reads change tables. After the organization
-# service's first migration, run docker/sqlserver/enable-outbox-cdc.sql against its database
+# service's first migration, run generated/deploy/compose/sqlserver/organization-cdc.sql against its database
 # (it enables CDC on the database and on dbo.outbox; needs a vCore or S3+ SKU).
 
 locals {

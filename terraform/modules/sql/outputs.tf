@@ -37,7 +37,7 @@ output "postgresql_role_passwords" {
 }
 
 output "sqlserver_role_passwords" {
-  description = "Password of each Azure SQL contained user, for docker/sqlserver/roles.sql."
+  description = "Password of each Azure SQL contained user, for generated/deploy/compose/sqlserver/organization-roles.sql."
   value       = { for role, password in random_password.sqlserver_role : role => password.result }
   sensitive   = true
 }

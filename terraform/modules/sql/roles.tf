@@ -1,5 +1,5 @@
 # Least-privilege logins per PostgreSQL service, the same three as the embedded stack's
-# (contractgen.stack.roles) and docker/postgres/roles.sql:
+# (contractgen.stack.roles) and generated/deploy/compose/postgres/roles.sql:
 #
 #   <service>_migration    CONNECT and CREATE on its database, CREATE on its schema: owns every
 #                          table it makes; runs the migrations (DDL) and makes the publication
@@ -8,9 +8,9 @@
 #   <service>_replication  (publishers) REPLICATION; SELECT on the outbox only, for Debezium
 #
 # CONNECT is revoked from PUBLIC on every service database. The outbox grant and the publication
-# need the outbox table, which the first migration creates: run docker/postgres/
-# outbox-publications.sql once after it (psql as the migration login, which owns the outbox),
-# as docker/sqlserver/enable-outbox-cdc.sql is run for SQL Server.
+# need the outbox table, which the first migration creates: run generated/deploy/
+# compose/postgres/outbox-publications.sql once after it (psql as the migration login, which owns the outbox),
+# as generated/deploy/compose/sqlserver/organization-cdc.sql is run for SQL Server.
 #
 # The postgresql provider reaches the server through its private endpoint: apply from a runner
 # inside the virtual network.
@@ -89,7 +89,7 @@ resource "postgresql_default_privileges" "runtime_sequences" {
 }
 
 # Azure SQL: contained database users (no server logins), created by
-# docker/sqlserver/roles.sql with these passwords (sqlcmd -v, see that file); Entra ID group
+# generated/deploy/compose/sqlserver/organization-roles.sql with these passwords (sqlcmd -v, see that file); Entra ID group
 # members administer the server. The provider ecosystem has no maintained resource for contained
 # users with database-scoped grants, so the script is the one place they are spelled.
 resource "random_password" "sqlserver_role" {

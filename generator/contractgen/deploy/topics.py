@@ -1,6 +1,7 @@
 """Create the topics generated/deploy/platform.json lists (compose's one-shot `kafka-topics` job).
 
-`python create_topics.py PLATFORM_JSON BOOTSTRAP [REPLICAS]`; topics that exist are left alone.
+`python -m contractgen.deploy.topics PLATFORM_JSON BOOTSTRAP [REPLICAS]`; topics that exist are
+left alone.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
 
 
 def main(platform: str, bootstrap: str, replicas: str = "1") -> None:

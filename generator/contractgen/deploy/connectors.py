@@ -1,6 +1,6 @@
 """Register the generated Debezium connectors on Kafka Connect (compose's one-shot job).
 
-`python register_connectors.py GENERATED_DIR CONNECT_URL`: PUT /connectors/{name}/config for each
+`python -m contractgen.deploy.connectors GENERATED_DIR CONNECT_URL`: PUT /connectors/{name}/config for each
 connector generated/deploy/platform.json names (one per service: its production database).
 PUT creates or updates, so running it again is safe.
 """
