@@ -51,6 +51,7 @@ def test_status_of_a_stack_that_never_ran_says_stopped_and_fails() -> None:
         "idea",
         "activity",
         "activity-consumer",
+        "portal",
     }
     assert all(state.startswith("stopped") for state in lines.values())
 
