@@ -1,12 +1,13 @@
 """The consumer loop: Kafka in, contract-checked events to the handlers, exactly-once effects.
 
 Per batch: decode every message (undecodable ones go to `<topic>.dlq` with the reason in
-headers), apply the rest in ONE database transaction that also records each event id in the
+headers, and the loop waits until Kafka has acknowledged each dead letter), apply the rest in ONE database transaction that also records each event id in the
 inbox (a redelivered event is skipped), commit, and only then commit the Kafka offsets. A
 handler or database failure rolls the batch back and retries it after a pause: nothing is
 skipped, nothing is applied twice. Only a message whose handler keeps failing on its own while
 the database answers is set aside, to the dead letters with the error, so that one bad event
-cannot stop the feed.
+cannot stop the feed. While Kafka refuses a dead letter, the loop retries it and neither moves
+on nor commits: a message leaves the topic only applied or safely in its dead-letter topic.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from confluent_kafka import Consumer, Message, Producer, TopicPartition
+from confluent_kafka import Consumer, Message, TopicPartition
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -32,9 +33,9 @@ from contractgen.runtime.consumer import (
     UndecodableEvent,
     headers_dict,
 )
+from contractgen.runtime.dead_letters import DEFAULT_ACK_TIMEOUT, DeadLetterRefused, DeadLetters
 from contractgen.runtime.inbox import record_new
 from contractgen.runtime.writes import Writes
-from contractgen.topics import dead_letter_topic
 
 log = logging.getLogger("contractgen.consumer")
 
@@ -49,6 +50,8 @@ class ConsumerSettings:
     # A message whose handler fails this many times in a row, alone in its transaction and with
     # the database reachable, is a poison message: it goes to the dead letters.
     max_attempts: int = 3
+    # How long one attempt to dead-letter a message waits for Kafka's acknowledgement.
+    dead_letter_ack_timeout: float = DEFAULT_ACK_TIMEOUT
     # Further librdkafka settings for both the consumer and the dead-letter producer, e.g. the
     # security.protocol / sasl.* of a managed Kafka (see `kafka_security_from_env`).
     client_config: Mapping[str, str] = field(default_factory=dict)
@@ -144,9 +147,10 @@ class EventConsumer:
                 "fetch.wait.max.ms": 20,
             }
         )
-        self._producer = Producer({**common, "linger.ms": 0, "enable.idempotence": True})
+        self._dead_letters = DeadLetters(common, ack_timeout=settings.dead_letter_ack_timeout)
         self.applied = 0
         self.dead_lettered = 0
+        self.dead_letters_refused = 0  # attempts Kafka refused (each one retried)
 
     @property
     def settings(self) -> ConsumerSettings:
@@ -170,7 +174,7 @@ class EventConsumer:
                 if messages:
                     await self._handle_batch(messages)
         finally:
-            self._producer.flush(10)
+            self._dead_letters.close()
             self._consumer.close()
             log.info(
                 "stopped", extra={"applied": self.applied, "dead_lettered": self.dead_lettered}
@@ -185,6 +189,16 @@ class EventConsumer:
         return [first, *self._consumer.consume(self._settings.batch_size - 1, 0)]
 
     async def _handle_batch(self, messages: Sequence[Message]) -> None:
+        try:
+            decoded = await self._decode_batch(messages)
+            await self._apply_batch(decoded)
+        except _Stopped:
+            return  # nothing committed: the batch is redelivered to the next consumer
+        self._commit(messages)
+
+    async def _decode_batch(self, messages: Sequence[Message]) -> list[Decoded]:
+        """The batch's decodable messages; each undecodable one is dead-lettered (and
+        acknowledged) before the next is looked at."""
         decoded: list[Decoded] = []
         for message in messages:
             if message.error():
@@ -196,30 +210,23 @@ class EventConsumer:
                     meta.topic, meta.event_type, message.value()
                 )
             except UndecodableEvent as reason:
-                self._dead_letter(message, str(reason))
+                await self._dead_letter(message, str(reason))
                 continue
             decoded.append(Decoded(message, event, handler, meta))
-        if not await self._apply_batch(decoded):
-            return  # stopping: the uncommitted batch is redelivered to the next consumer
-        self._producer.flush(10)
-        self._commit(messages)
+        return decoded
 
-    async def _apply_batch(self, decoded: Sequence[Decoded]) -> bool:
+    async def _apply_batch(self, decoded: Sequence[Decoded]) -> None:
         """Apply the batch in one transaction; when that keeps failing with the database up, one
-        message at a time, so that only a poison message is set aside. False when stopping."""
-        try:
-            if await self._retry(decoded) is None:
-                return True
-            for item in decoded:
-                error = await self._retry([item])
-                if error is not None:
-                    self._dead_letter(
-                        item.message,
-                        f"handler failed {self._settings.max_attempts} times: {error!r}",
-                    )
-        except _Stopped:
-            return False
-        return True
+        message at a time, so that only a poison message is set aside. Raises _Stopped."""
+        if await self._retry(decoded) is None:
+            return
+        for item in decoded:
+            error = await self._retry([item])
+            if error is not None:
+                await self._dead_letter(
+                    item.message,
+                    f"handler failed {self._settings.max_attempts} times: {error!r}",
+                )
 
     async def _retry(self, batch: Sequence[Decoded]) -> Exception | None:
         """Apply `batch` until it succeeds (None), until it failed `max_attempts` times while the
@@ -253,25 +260,31 @@ class EventConsumer:
             applied = await apply_events(connection, self._inbox, events)
         self.applied += applied
 
-    def _dead_letter(self, message: Message, reason: str) -> None:
-        headers = [
-            *(message.headers() or []),
-            ("dlq.reason", reason.encode()),
-            ("dlq.topic", str(message.topic()).encode()),
-            ("dlq.partition", str(message.partition()).encode()),
-            ("dlq.offset", str(message.offset()).encode()),
-        ]
-        self._producer.produce(
-            dead_letter_topic(str(message.topic())),
-            value=message.value(),
-            key=message.key(),
-            headers=headers,
-        )
-        self.dead_lettered += 1
-        log.warning(
-            "dead-lettered",
-            extra={"topic": message.topic(), "offset": message.offset(), "reason": reason},
-        )
+    async def _dead_letter(self, message: Message, reason: str) -> None:
+        """Set `message` aside and return once Kafka has acknowledged its dead letter. While
+        Kafka refuses it, retry after a pause (logging the 1st, 2nd, 4th, 8th... refusal and
+        then every 64th); raises _Stopped when asked to stop meanwhile."""
+        where = {"topic": message.topic(), "offset": message.offset()}
+        refusals = 0
+        while not self._stopping.is_set():
+            try:
+                await asyncio.to_thread(self._dead_letters.deliver, message, reason)
+            except DeadLetterRefused as refusal:
+                refusals += 1
+                self.dead_letters_refused += 1
+                if _worth_logging(refusals):
+                    log.error(
+                        "dead letter refused (%d time(s)); retrying, not moving on: %s",
+                        refusals,
+                        refusal,
+                        extra=where,
+                    )
+                await asyncio.sleep(self._settings.retry_pause)
+                continue
+            self.dead_lettered += 1
+            log.warning("dead-lettered", extra={**where, "reason": reason, "refusals": refusals})
+            return
+        raise _Stopped
 
     def _commit(self, messages: Sequence[Message]) -> None:
         latest: dict[tuple[str, int], int] = {}
@@ -282,3 +295,8 @@ class EventConsumer:
         if latest:
             offsets = [TopicPartition(t, p, o + 1) for (t, p), o in latest.items()]
             self._consumer.commit(offsets=offsets, asynchronous=False)
+
+
+def _worth_logging(refusals: int) -> bool:
+    """Powers of two, then every 64th: a long refusal does not flood the log."""
+    return refusals & (refusals - 1) == 0 or refusals % 64 == 0
