@@ -21,7 +21,7 @@ class DeadLetterRefused(Exception):
     """Kafka did not acknowledge the dead letter; nothing may be committed past its message."""
 
 
-def dead_letter_headers(message: Message, reason: str) -> list[tuple[str, bytes | None]]:
+def dead_letter_headers(message: Message, reason: str) -> list[tuple[str, str | bytes | None]]:
     """The original headers, plus where the message came from and why it was set aside."""
     return [
         *(message.headers() or []),
@@ -66,12 +66,12 @@ class DeadLetters:
         self._producer.flush(self._flush_wait)
         if not reports:
             raise DeadLetterRefused(f"no delivery report within {self._flush_wait:.0f} s")
-        error = reports[0]
-        if error is not None:
-            if error.fatal():
+        refusal = reports[0]
+        if refusal is not None:
+            if refusal.fatal():
                 # An idempotent producer is unusable after a fatal error: start a new one.
                 self._producer = Producer(self._config)
-            raise DeadLetterRefused(f"the broker refused the dead letter: {error}")
+            raise DeadLetterRefused(f"the broker refused the dead letter: {refusal}")
 
     def close(self, timeout: float = 10.0) -> None:
         self._producer.flush(timeout)
