@@ -8,16 +8,21 @@ import pytest
 from starlette.testclient import TestClient
 
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
+from contractgen.testing.outbox import start_outbox_log, stop_outbox_log
 from services.organization.bootstrap import build_app, migrate
 from services.organization.settings import Settings
 from tests.organization.support import NOW, Database
 
 
 @pytest.fixture
-def database_url(new_database: Callable[[str], str]) -> str:
+def database_url(new_database: Callable[[str], str]) -> Iterator[str]:
+    """A migrated database whose outbox writes are logged from the WAL (the table stays empty:
+    see contractgen.testing.outbox)."""
     url = new_database("organization")
     migrate(url)
-    return url
+    start_outbox_log(url)
+    yield url
+    stop_outbox_log(url)
 
 
 @pytest.fixture
