@@ -61,6 +61,8 @@ def build_consumer(settings: Settings, engine: AsyncEngine) -> EventConsumer:
             settings.kafka_bootstrap_servers,
             settings.consumer_group,
             client_config=settings.kafka_security,
+            inbox_retention=settings.inbox_retention,
+            inbox_prune_interval=settings.inbox_prune_interval,
         ),
         engine=engine,
         inbox=inbox,

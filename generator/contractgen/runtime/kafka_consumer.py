@@ -6,7 +6,8 @@ inbox (a redelivered event is skipped), commit, and only then commit the Kafka o
 handler or database failure rolls the batch back and retries it after a pause: nothing is
 skipped, nothing is applied twice. Only a message whose handler keeps failing on its own while
 the database answers is set aside, to the dead letters with the error, so that one bad event
-cannot stop the feed. While Kafka refuses a dead letter, the loop retries it and neither moves
+cannot stop the feed. Every `inbox_prune_interval` the loop deletes inbox ids older than
+`inbox_retention`, in bounded statements between batches. While Kafka refuses a dead letter, the loop retries it and neither moves
 on nor commits: a message leaves the topic only applied or safely in its dead-letter topic.
 """
 
@@ -16,10 +17,11 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from confluent_kafka import Consumer, Message, TopicPartition
 from sqlalchemy import Table, text
@@ -34,7 +36,7 @@ from contractgen.runtime.consumer import (
     headers_dict,
 )
 from contractgen.runtime.dead_letters import DEFAULT_ACK_TIMEOUT, DeadLetterRefused, DeadLetters
-from contractgen.runtime.inbox import record_new
+from contractgen.runtime.inbox import DEFAULT_INBOX_RETENTION, prune, record_new
 from contractgen.runtime.writes import Writes
 
 log = logging.getLogger("contractgen.consumer")
@@ -52,6 +54,12 @@ class ConsumerSettings:
     max_attempts: int = 3
     # How long one attempt to dead-letter a message waits for Kafka's acknowledgement.
     dead_letter_ack_timeout: float = DEFAULT_ACK_TIMEOUT
+    # Inbox ids older than this are deleted: it must exceed the longest time an event can be
+    # delivered again (topic retention + segment roll; see contractgen.runtime.inbox).
+    inbox_retention: timedelta = DEFAULT_INBOX_RETENTION
+    inbox_prune_interval: float = 600.0  # seconds between prunings (the first one at start)
+    inbox_prune_batch: int = 10_000  # ids per DELETE statement (one short transaction each)
+    inbox_prune_max_batches: int = 10  # statements per pruning; the rest waits for the next one
     # Further librdkafka settings for both the consumer and the dead-letter producer, e.g. the
     # security.protocol / sasl.* of a managed Kafka (see `kafka_security_from_env`).
     client_config: Mapping[str, str] = field(default_factory=dict)
@@ -151,6 +159,8 @@ class EventConsumer:
         self.applied = 0
         self.dead_lettered = 0
         self.dead_letters_refused = 0  # attempts Kafka refused (each one retried)
+        self.inbox_pruned = 0
+        self._next_prune = 0.0  # monotonic time of the next pruning
 
     @property
     def settings(self) -> ConsumerSettings:
@@ -170,6 +180,8 @@ class EventConsumer:
         log.info("consuming", extra={"topics": self._dispatcher.topics})
         try:
             while not self._stopping.is_set():
+                if time.monotonic() >= self._next_prune:
+                    await self.prune_inbox()
                 messages = await asyncio.to_thread(self._next_batch)
                 if messages:
                     await self._handle_batch(messages)
@@ -245,6 +257,34 @@ class EventConsumer:
                         return error
                 await asyncio.sleep(self._settings.retry_pause)
         raise _Stopped
+
+    async def prune_inbox(self) -> int:
+        """Delete inbox ids older than the retention window, at most `inbox_prune_max_batches`
+        statements of `inbox_prune_batch` ids, each in its own transaction; how many went. A
+        failure (the database away) is logged and left for the next round."""
+        settings = self._settings
+        self._next_prune = time.monotonic() + settings.inbox_prune_interval
+        cutoff = datetime.now(UTC) - settings.inbox_retention
+        pruned = 0
+        try:
+            for _ in range(settings.inbox_prune_max_batches):
+                async with self._engine.begin() as connection:
+                    deleted = await prune(
+                        connection, self._inbox, cutoff, settings.inbox_prune_batch
+                    )
+                pruned += deleted
+                if deleted < settings.inbox_prune_batch:
+                    break
+        except Exception as error:
+            log.warning(
+                "pruning the inbox failed; next round in %.0f s: %r",
+                settings.inbox_prune_interval,
+                error,
+            )
+        if pruned:
+            log.info("inbox pruned", extra={"pruned": pruned, "before": cutoff.isoformat()})
+        self.inbox_pruned += pruned
+        return pruned
 
     async def _database_answers(self) -> bool:
         try:
