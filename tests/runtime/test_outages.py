@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import exc
-from starlette.testclient import TestClient
 
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings, mint_token
 from contractgen.runtime.outages import is_outage
@@ -70,9 +69,7 @@ def test_while_the_database_is_down_requests_get_503_with_retry_after_and_nothin
         cluster.stop()
         answers = {
             "create": client.post(base, json={**body, "name": "During"}, headers=AUTH),
-            "update": client.put(
-                f"{base}/{idea}", json={**body, "name": "Changed"}, headers=AUTH
-            ),
+            "update": client.put(f"{base}/{idea}", json={**body, "name": "Changed"}, headers=AUTH),
             "delete": client.delete(f"{base}/{idea}", headers=AUTH),
             "get": client.get(f"{base}/{idea}", headers=AUTH),
             "list": client.get(base, headers=AUTH),

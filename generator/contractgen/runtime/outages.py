@@ -37,9 +37,7 @@ def is_outage(error: BaseException) -> bool:
     return isinstance(error, ConnectionError)
 
 
-def answer_outages(
-    app: connexion.AsyncApp, retry_after: int = DEFAULT_RETRY_AFTER_SECONDS
-) -> None:
+def answer_outages(app: connexion.AsyncApp, retry_after: int = DEFAULT_RETRY_AFTER_SECONDS) -> None:
     """Answer `app`'s database outages with 503 problems telling clients when to retry."""
 
     def handle(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
