@@ -1,12 +1,17 @@
 """The bounded outbox on the real stack (Debezium 3.6.1 with the Outbox Event Router): the unit
 of work deletes each outbox row in the transaction that inserted it, and still every event
 reaches its topic exactly once, the connector stays RUNNING, and nothing about the deletes is
-logged above DEBUG (the connector skips them: `skipped.operations=d,t`)."""
+logged above DEBUG. Run twice: with the generated connector, which skips the deletes at the
+source (`skipped.operations=d,t`), and with the deletes passed on to the router (Debezium's
+default `t`), which must drop them by itself."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +25,7 @@ from services.platform_client import PlatformClient
 pytestmark = pytest.mark.stack
 
 IDEA_TOPIC = "microservicesapp.idea.events"
+CONNECTOR = Path(__file__).resolve().parents[2] / "generated/idea/connect/idea-outbox.json"
 EVENTS = 30  # 10 ideas, each created, updated and deleted
 
 
@@ -46,8 +52,42 @@ def topic_records(stack: Stack, topic: str) -> list[Any]:
         reader.close()
 
 
+def configure(stack: Stack, config: dict[str, str]) -> None:
+    """Reconfigure the idea connector and wait until it and its task run again."""
+    name = json.loads(CONNECTOR.read_text())["name"]
+    url = f"{stack.connect_url}/connectors/{name}"
+    httpx.put(f"{url}/config", json=config, timeout=30).raise_for_status()
+    time.sleep(3.0)  # the worker restarts the task after a config change
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/status", timeout=10).json()
+        tasks = status.get("tasks", [])
+        if (
+            status["connector"]["state"] == "RUNNING"
+            and tasks
+            and all(t["state"] == "RUNNING" for t in tasks)
+        ):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the connector did not come back: {status}")
+
+
+@pytest.fixture(params=["d,t", "t"], ids=["deletes-skipped", "deletes-to-the-router"])
+def skipped_operations(request: pytest.FixtureRequest, stack: Stack) -> Iterator[str]:
+    generated: dict[str, str] = json.loads(CONNECTOR.read_text())["config"]
+    assert generated["skipped.operations"] == "d,t"
+    if request.param == generated["skipped.operations"]:
+        yield request.param
+        return
+    configure(stack, {**generated, "skipped.operations": request.param})
+    try:
+        yield request.param
+    finally:
+        configure(stack, generated)
+
+
 def test_deleted_outbox_rows_still_publish_each_event_once(
-    stack: Stack, client: PlatformClient
+    stack: Stack, client: PlatformClient, skipped_operations: str
 ) -> None:
     log = stack.process("connect").log_file
     log_start = log.stat().st_size
