@@ -120,6 +120,8 @@ def test_deleted_outbox_rows_still_publish_each_event_once(
     assert (
         stack.postgres.psql("SELECT count(*) FROM outbox", database="organization").strip() == "0"
     )
+    config = httpx.get(f"{stack.connect_url}/connectors/idea-outbox/config", timeout=10).json()
+    assert config["skipped.operations"] == skipped_operations
     status = httpx.get(f"{stack.connect_url}/connectors/idea-outbox/status", timeout=10).json()
     assert status["connector"]["state"] == "RUNNING"
     assert [task["state"] for task in status["tasks"]] == ["RUNNING"]
