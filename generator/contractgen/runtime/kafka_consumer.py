@@ -1,14 +1,17 @@
 """The consumer loop: Kafka in, contract-checked events to the handlers, exactly-once effects.
 
 Per batch: decode every message (undecodable ones go to `<topic>.dlq` with the reason in
-headers, and the loop waits until Kafka has acknowledged each dead letter), apply the rest in ONE database transaction that also records each event id in the
+headers), apply the rest in ONE database transaction that also records each event id in the
 inbox (a redelivered event is skipped), commit, and only then commit the Kafka offsets. A
 handler or database failure rolls the batch back and retries it after a pause: nothing is
 skipped, nothing is applied twice. Only a message whose handler keeps failing on its own while
 the database answers is set aside, to the dead letters with the error, so that one bad event
-cannot stop the feed. Every `inbox_prune_interval` the loop deletes inbox ids older than
-`inbox_retention`, in bounded statements between batches. While Kafka refuses a dead letter, the loop retries it and neither moves
-on nor commits: a message leaves the topic only applied or safely in its dead-letter topic.
+cannot stop the feed.
+
+A dead letter counts only once Kafka has acknowledged it. While Kafka refuses it, the loop
+retries that message and neither moves on nor commits: a message leaves its topic applied or
+safely in its dead-letter topic. Every `inbox_prune_interval` the loop deletes inbox ids older
+than `inbox_retention`, in bounded statements between batches.
 """
 
 from __future__ import annotations
