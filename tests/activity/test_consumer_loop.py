@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import typing
 from collections.abc import Sequence
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer, 
 from generated.activity import models
 from generated.activity.consumer import SUBSCRIPTIONS, TOPICS, ActivityConsumerHandlers
 from services.activity.adapters.tables import inbox
-from services.activity.bootstrap import build_consumer_handlers
+from services.activity.bootstrap import build_consumer, build_consumer_handlers
 from services.activity.settings import Settings
 from tests.activity.support import (
     AGGREGATES,
@@ -181,3 +182,17 @@ def test_a_redelivery_inside_the_window_is_applied_once_even_after_a_pruning(
 
     assert activity_rows(database_url) == before
     assert inbox_count(database_url) == 7
+
+
+def test_the_pruning_window_comes_from_the_environment_and_defaults_to_30_days() -> None:
+    assert Settings.from_env({}).inbox_retention == timedelta(days=30)
+    settings = Settings.from_env(
+        {"ACTIVITY_INBOX_RETENTION_DAYS": "45", "ACTIVITY_INBOX_PRUNE_INTERVAL_SECONDS": "60"}
+    )
+    assert (settings.inbox_retention, settings.inbox_prune_interval) == (timedelta(days=45), 60)
+    consumer = build_consumer(settings, create_engine(settings.database_url))
+    assert consumer.settings.inbox_retention == timedelta(days=45)
+    assert consumer.settings.inbox_prune_interval == 60
+    for bad in ("0", "-3", "a week"):
+        with pytest.raises(ValueError, match="ACTIVITY_INBOX_RETENTION_DAYS"):
+            Settings.from_env({"ACTIVITY_INBOX_RETENTION_DAYS": bad})
