@@ -9,4 +9,5 @@ from generated.organization.events import OrganizationEvent
 
 
 class OrganizationOutbox(Outbox[OrganizationEvent]):
-    """`uow.execute(outbox.insert(event))` writes `event` in the caller's transaction."""
+    """`uow.publish(event)` writes `event` in the unit of work's transaction (and deletes its row
+    again there: the WAL keeps it for Debezium)."""

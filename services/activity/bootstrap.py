@@ -50,6 +50,8 @@ def build_consumer(settings: ServiceSettings, engine: AsyncEngine) -> EventConsu
             settings.kafka_bootstrap_servers,
             settings.consumer_group,
             client_config=settings.kafka_security,
+            inbox_retention=settings.inbox_retention,
+            inbox_prune_interval=settings.inbox_prune_interval,
         ),
         engine=engine,
         inbox=inbox,

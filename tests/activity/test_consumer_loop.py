@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import typing
 from collections.abc import Sequence
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,11 +16,12 @@ from starlette.testclient import TestClient
 from contractgen.runtime.avro import Event
 from contractgen.runtime.consumer import Dispatcher, EventMeta
 from contractgen.runtime.database import create_engine
-from contractgen.runtime.kafka_consumer import apply_events
+from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer, apply_events
+from contractgen.runtime.settings import ServiceSettings
 from generated.activity import models
 from generated.activity.consumer import SUBSCRIPTIONS, TOPICS, ActivityConsumerHandlers
 from services.activity.adapters.tables import inbox
-from services.activity.bootstrap import build_consumer_handlers
+from services.activity.bootstrap import build_consumer, build_consumer_handlers
 from tests import settings
 from tests.activity.support import (
     AGGREGATES,
@@ -164,3 +166,53 @@ def test_the_same_event_twice_in_one_batch_is_applied_once(database_url: str) ->
 
     assert [row["event_id"] for row in activity_rows(database_url)] == [meta.event_id]
     assert inbox_count(database_url) == 1
+
+
+@pytest.mark.postgres
+def test_a_redelivery_inside_the_window_is_applied_once_even_after_a_pruning(
+    database_url: str,
+) -> None:
+    """Pruning takes only ids older than the window: an event redelivered inside it (a consumer
+    rewound, Connect replaying) still finds its id and changes nothing."""
+    batch = [(event, meta_for(event)) for event in every_event()]
+    asyncio.run(apply_as_the_loop_does(database_url, batch))
+    before = activity_rows(database_url)
+
+    async def prune_as_the_loop_does() -> int:
+        engine = create_engine(database_url)
+        consumer = EventConsumer(
+            ConsumerSettings("127.0.0.1:1", "prune"), Dispatcher(object(), []), engine, inbox
+        )
+        try:
+            return await consumer.prune_inbox()  # the default window: 30 days
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(prune_as_the_loop_does()) == 0
+    asyncio.run(apply_as_the_loop_does(database_url, batch))  # redelivered
+
+    assert activity_rows(database_url) == before
+    assert inbox_count(database_url) == 7
+
+
+def test_the_pruning_window_comes_from_the_environment_and_defaults_to_30_days() -> None:
+    assert ServiceSettings.from_env(
+        "activity", environ={"JWT_SECRET": "s"}
+    ).inbox_retention == timedelta(days=30)
+    settings = ServiceSettings.from_env(
+        "activity",
+        environ={
+            "JWT_SECRET": "s",
+            "ACTIVITY_INBOX_RETENTION_DAYS": "45",
+            "ACTIVITY_INBOX_PRUNE_INTERVAL_SECONDS": "60",
+        },
+    )
+    assert (settings.inbox_retention, settings.inbox_prune_interval) == (timedelta(days=45), 60)
+    consumer = build_consumer(settings, create_engine(settings.database_url))
+    assert consumer.settings.inbox_retention == timedelta(days=45)
+    assert consumer.settings.inbox_prune_interval == 60
+    for bad in ("0", "-3", "a week"):
+        with pytest.raises(ValueError, match="ACTIVITY_INBOX_RETENTION_DAYS"):
+            ServiceSettings.from_env(
+                "activity", environ={"JWT_SECRET": "s", "ACTIVITY_INBOX_RETENTION_DAYS": bad}
+            )

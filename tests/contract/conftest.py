@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-import sqlalchemy as sa
+import pytest
 
 from contractgen.runtime.jwt import mint_token
 from contractgen.testing.contract import OutboxRow
+from contractgen.testing.outbox import outbox_log, start_outbox_log, stop_outbox_log
 
 # Organizations the contract tests' caller belongs to; generated ids are mixed with these.
 ORGANIZATIONS = (1, 2)
@@ -17,15 +18,27 @@ def bearer(organizations: Sequence[int] = ORGANIZATIONS) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token('contract-tests', list(organizations))}"}
 
 
+_logged: list[str] = []
+
+
 def outbox_reader(database_url: str) -> Callable[[], list[OutboxRow]]:
-    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
-    table = sa.table(
-        "outbox", sa.column("id"), sa.column("type"), sa.column("aggregateid"), sa.column("payload")
-    )
+    """What the service commits to its outbox from now on, read from the WAL (the outbox
+    table itself stays empty: see contractgen.testing.outbox). The log's slot is dropped when
+    the test module ends."""
+    start_outbox_log(database_url)
+    _logged.append(database_url)
 
     def read() -> list[OutboxRow]:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.select(table)).all()
-        return [OutboxRow(str(r.id), r.type, r.aggregateid, bytes(r.payload)) for r in rows]
+        return [
+            OutboxRow(row.id, row.type, row.aggregateid, row.payload)
+            for row in outbox_log(database_url)
+        ]
 
     return read
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _drop_outbox_logs() -> Iterator[None]:
+    yield
+    while _logged:
+        stop_outbox_log(_logged.pop())

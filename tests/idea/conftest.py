@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 from starlette.testclient import TestClient
 
 from contractgen.runtime.settings import ServiceSettings
+from contractgen.testing.outbox import start_outbox_log, stop_outbox_log
 from services.idea.bootstrap import SERVICE, build_app
 from tests import settings
 
@@ -38,10 +39,14 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def database_url(new_database: Callable[[str], str]) -> str:
+def database_url(new_database: Callable[[str], str]) -> Iterator[str]:
+    """A migrated database whose outbox writes are logged from the WAL (the table stays empty:
+    see contractgen.testing.outbox)."""
     url = new_database("idea")
     SERVICE.migrate(url)
-    return url
+    start_outbox_log(url)
+    yield url
+    stop_outbox_log(url)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
 from contractgen.runtime.jwt import mint_token
+from contractgen.testing.outbox import outbox_log
 from generated.idea.events import EVENT_TYPES, IdeaEvent
 from services.idea.adapters.tables import idea, outbox
 
@@ -32,11 +33,13 @@ def create(
 
 
 def counts(db: Engine) -> tuple[int, int]:
-    """How many rows the idea table and the outbox hold."""
+    """How many rows the idea table holds, and how many events were committed to the outbox
+    (read from the WAL: the outbox table itself must be empty)."""
     with db.connect() as connection:
         ideas = connection.scalar(select(func.count()).select_from(idea))
-        events = connection.scalar(select(func.count()).select_from(outbox.table))
-    return int(ideas or 0), int(events or 0)
+        left = connection.scalar(select(func.count()).select_from(outbox.table))
+    assert left == 0, f"{left} outbox row(s) stayed behind"
+    return int(ideas or 0), len(outbox_log(_url(db)))
 
 
 def idea_rows(db: Engine) -> list[dict[str, Any]]:
@@ -45,11 +48,14 @@ def idea_rows(db: Engine) -> list[dict[str, Any]]:
         return [dict(row) for row in rows]
 
 
+def _url(db: Engine) -> str:
+    return db.url.render_as_string(hide_password=False)
+
+
 def outbox_events(db: Engine) -> list[IdeaEvent]:
-    """The outbox's events, decoded against the contract, in the order they were written. Also
-    checks the columns Debezium routes by against the event."""
-    with db.connect() as connection:
-        rows = connection.execute(select(outbox.table).order_by(outbox.table.c.occurred_at)).all()
+    """The events committed to the outbox (from the WAL), decoded against the contract, in
+    commit order. Also checks the columns Debezium routes by against the event."""
+    rows = outbox_log(_url(db))
     events = []
     for row in rows:
         event = EVENT_TYPES[row.type].from_avro(row.payload)

@@ -7,16 +7,21 @@ from collections.abc import Callable, Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from contractgen.testing.outbox import start_outbox_log, stop_outbox_log
 from services.organization.bootstrap import SERVICE, build_app
 from tests.organization.support import NOW, Database
 from tests.settings import settings_for
 
 
 @pytest.fixture
-def database_url(new_database: Callable[[str], str]) -> str:
+def database_url(new_database: Callable[[str], str]) -> Iterator[str]:
+    """A migrated database whose outbox writes are logged from the WAL (the table stays empty:
+    see contractgen.testing.outbox)."""
     url = new_database("organization")
     SERVICE.migrate(url)
-    return url
+    start_outbox_log(url)
+    yield url
+    stop_outbox_log(url)
 
 
 @pytest.fixture

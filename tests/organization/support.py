@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from contractgen.runtime.jwt import mint_token
+from contractgen.testing.outbox import outbox_log
 from generated.organization.events import EVENT_TYPES, OrganizationEvent
-from services.organization.adapters.tables import metadata, outbox
+from services.organization.adapters.tables import metadata
 
 NOW = datetime(2026, 1, 31, 10, 0, 0, 123456, tzinfo=UTC)
 """The clock of the app under test; responses and events carry it cut to milliseconds."""
@@ -25,29 +27,29 @@ class Database:
     """Sync access to the service's database, to check what a request left behind."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.engine = sa.create_engine(url, poolclass=sa.NullPool)
 
     def counts(self) -> dict[str, int]:
+        """Rows per table; for "outbox", the events committed to it (read from the WAL: the
+        outbox table itself must be empty, each row deleted in the transaction that wrote it)."""
         with self.engine.connect() as connection:
-            return {
+            counts = {
                 name: connection.execute(
                     sa.select(sa.func.count()).select_from(metadata.tables[name])
                 ).scalar_one()
                 for name in TABLES
             }
+        assert counts["outbox"] == 0, f"{counts['outbox']} outbox row(s) stayed behind"
+        return {**counts, "outbox": len(outbox_log(self.url))}
 
     def events(self) -> list[OrganizationEvent]:
-        """The outbox's events in insertion order, decoded with the generated classes."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(outbox.table).order_by(outbox.table.c.occurred_at)
-            ).mappings()
-            return [self._decode(row) for row in rows]
+        """The events committed to the outbox (from the WAL) in commit order, decoded with the
+        generated classes."""
+        return [self._decode(row) for row in self.outbox_rows()]
 
     def outbox_rows(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as connection:
-            query = sa.select(outbox.table).order_by(outbox.table.c.occurred_at)
-            return [dict(row) for row in connection.execute(query).mappings()]
+        return [dataclasses.asdict(row) for row in outbox_log(self.url)]
 
     @staticmethod
     def _decode(row: Any) -> OrganizationEvent:

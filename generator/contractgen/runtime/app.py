@@ -22,6 +22,7 @@ from starlette.responses import Response
 from contractgen.runtime.interfaces import HandlerError, check_interface
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
+from contractgen.runtime.outages import answer_outages
 from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
 from contractgen.runtime.servers import ServerListMiddleware
 from contractgen.runtime.validators import validator_map
@@ -134,6 +135,7 @@ def create_app(
         pythonic_params=True,
         validator_map=validator_map(),
     )
+    answer_outages(app)  # the database away: 503 with Retry-After, not 500
     # Outside Connexion's exception handling, so that problems are logged and counted too.
     app.add_middleware(
         ObservabilityMiddleware,

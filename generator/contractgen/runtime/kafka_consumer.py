@@ -7,6 +7,11 @@ handler or database failure rolls the batch back and retries it after a pause: n
 skipped, nothing is applied twice. Only a message whose handler keeps failing on its own while
 the database answers is set aside, to the dead letters with the error, so that one bad event
 cannot stop the feed.
+
+A dead letter counts only once Kafka has acknowledged it. While Kafka refuses it, the loop
+retries that message and neither moves on nor commits: a message leaves its topic applied or
+safely in its dead-letter topic. Every `inbox_prune_interval` the loop deletes inbox ids older
+than `inbox_retention`, in bounded statements between batches.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from confluent_kafka import Consumer, Message, Producer, TopicPartition
+from confluent_kafka import Consumer, Message, TopicPartition
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -32,9 +38,14 @@ from contractgen.runtime.consumer import (
     UndecodableEvent,
     headers_dict,
 )
-from contractgen.runtime.inbox import record_new
+from contractgen.runtime.dead_letters import DEFAULT_ACK_TIMEOUT, DeadLetterRefused, DeadLetters
+from contractgen.runtime.inbox import (
+    DEFAULT_INBOX_RETENTION,
+    DEFAULT_PRUNE_INTERVAL_SECONDS,
+    prune,
+    record_new,
+)
 from contractgen.runtime.writes import Writes
-from contractgen.topics import dead_letter_topic
 
 log = logging.getLogger("contractgen.consumer")
 
@@ -49,6 +60,14 @@ class ConsumerSettings:
     # A message whose handler fails this many times in a row, alone in its transaction and with
     # the database reachable, is a poison message: it goes to the dead letters.
     max_attempts: int = 3
+    # How long one attempt to dead-letter a message waits for Kafka's acknowledgement.
+    dead_letter_ack_timeout: float = DEFAULT_ACK_TIMEOUT
+    # Inbox ids older than this are deleted: it must exceed the longest time an event can be
+    # delivered again (topic retention + segment roll; see contractgen.runtime.inbox).
+    inbox_retention: timedelta = DEFAULT_INBOX_RETENTION
+    inbox_prune_interval: float = DEFAULT_PRUNE_INTERVAL_SECONDS  # seconds; the first at start
+    inbox_prune_batch: int = 10_000  # ids per DELETE statement (one short transaction each)
+    inbox_prune_max_batches: int = 10  # statements per pruning; the rest waits for the next one
     # Further librdkafka settings for both the consumer and the dead-letter producer, e.g. the
     # security.protocol / sasl.* of a managed Kafka (see `kafka_security_from_env`).
     client_config: Mapping[str, str] = field(default_factory=dict)
@@ -144,9 +163,12 @@ class EventConsumer:
                 "fetch.wait.max.ms": 20,
             }
         )
-        self._producer = Producer({**common, "linger.ms": 0, "enable.idempotence": True})
+        self._dead_letters = DeadLetters(common, ack_timeout=settings.dead_letter_ack_timeout)
         self.applied = 0
         self.dead_lettered = 0
+        self.dead_letters_refused = 0  # attempts Kafka refused (each one retried)
+        self.inbox_pruned = 0
+        self._next_prune = 0.0  # monotonic time of the next pruning
 
     @property
     def settings(self) -> ConsumerSettings:
@@ -166,11 +188,13 @@ class EventConsumer:
         log.info("consuming", extra={"topics": self._dispatcher.topics})
         try:
             while not self._stopping.is_set():
+                if time.monotonic() >= self._next_prune:
+                    await self.prune_inbox()
                 messages = await asyncio.to_thread(self._next_batch)
                 if messages:
                     await self._handle_batch(messages)
         finally:
-            self._producer.flush(10)
+            self._dead_letters.close()
             self._consumer.close()
             log.info(
                 "stopped", extra={"applied": self.applied, "dead_lettered": self.dead_lettered}
@@ -185,6 +209,16 @@ class EventConsumer:
         return [first, *self._consumer.consume(self._settings.batch_size - 1, 0)]
 
     async def _handle_batch(self, messages: Sequence[Message]) -> None:
+        try:
+            decoded = await self._decode_batch(messages)
+            await self._apply_batch(decoded)
+        except _Stopped:
+            return  # nothing committed: the batch is redelivered to the next consumer
+        self._commit(messages)
+
+    async def _decode_batch(self, messages: Sequence[Message]) -> list[Decoded]:
+        """The batch's decodable messages; each undecodable one is dead-lettered (and
+        acknowledged) before the next is looked at."""
         decoded: list[Decoded] = []
         for message in messages:
             if message.error():
@@ -196,30 +230,23 @@ class EventConsumer:
                     meta.topic, meta.event_type, message.value()
                 )
             except UndecodableEvent as reason:
-                self._dead_letter(message, str(reason))
+                await self._dead_letter(message, str(reason))
                 continue
             decoded.append(Decoded(message, event, handler, meta))
-        if not await self._apply_batch(decoded):
-            return  # stopping: the uncommitted batch is redelivered to the next consumer
-        self._producer.flush(10)
-        self._commit(messages)
+        return decoded
 
-    async def _apply_batch(self, decoded: Sequence[Decoded]) -> bool:
+    async def _apply_batch(self, decoded: Sequence[Decoded]) -> None:
         """Apply the batch in one transaction; when that keeps failing with the database up, one
-        message at a time, so that only a poison message is set aside. False when stopping."""
-        try:
-            if await self._retry(decoded) is None:
-                return True
-            for item in decoded:
-                error = await self._retry([item])
-                if error is not None:
-                    self._dead_letter(
-                        item.message,
-                        f"handler failed {self._settings.max_attempts} times: {error!r}",
-                    )
-        except _Stopped:
-            return False
-        return True
+        message at a time, so that only a poison message is set aside. Raises _Stopped."""
+        if await self._retry(decoded) is None:
+            return
+        for item in decoded:
+            error = await self._retry([item])
+            if error is not None:
+                await self._dead_letter(
+                    item.message,
+                    f"handler failed {self._settings.max_attempts} times: {error!r}",
+                )
 
     async def _retry(self, batch: Sequence[Decoded]) -> Exception | None:
         """Apply `batch` until it succeeds (None), until it failed `max_attempts` times while the
@@ -239,6 +266,34 @@ class EventConsumer:
                 await asyncio.sleep(self._settings.retry_pause)
         raise _Stopped
 
+    async def prune_inbox(self) -> int:
+        """Delete inbox ids older than the retention window, at most `inbox_prune_max_batches`
+        statements of `inbox_prune_batch` ids, each in its own transaction; how many went. A
+        failure (the database away) is logged and left for the next round."""
+        settings = self._settings
+        self._next_prune = time.monotonic() + settings.inbox_prune_interval
+        cutoff = datetime.now(UTC) - settings.inbox_retention
+        pruned = 0
+        try:
+            for _ in range(settings.inbox_prune_max_batches):
+                async with self._engine.begin() as connection:
+                    deleted = await prune(
+                        connection, self._inbox, cutoff, settings.inbox_prune_batch
+                    )
+                pruned += deleted
+                if deleted < settings.inbox_prune_batch:
+                    break
+        except Exception as error:
+            log.warning(
+                "pruning the inbox failed; next round in %.0f s: %r",
+                settings.inbox_prune_interval,
+                error,
+            )
+        if pruned:
+            log.info("inbox pruned", extra={"pruned": pruned, "before": cutoff.isoformat()})
+        self.inbox_pruned += pruned
+        return pruned
+
     async def _database_answers(self) -> bool:
         try:
             async with self._engine.connect() as connection:
@@ -253,25 +308,31 @@ class EventConsumer:
             applied = await apply_events(connection, self._inbox, events)
         self.applied += applied
 
-    def _dead_letter(self, message: Message, reason: str) -> None:
-        headers = [
-            *(message.headers() or []),
-            ("dlq.reason", reason.encode()),
-            ("dlq.topic", str(message.topic()).encode()),
-            ("dlq.partition", str(message.partition()).encode()),
-            ("dlq.offset", str(message.offset()).encode()),
-        ]
-        self._producer.produce(
-            dead_letter_topic(str(message.topic())),
-            value=message.value(),
-            key=message.key(),
-            headers=headers,
-        )
-        self.dead_lettered += 1
-        log.warning(
-            "dead-lettered",
-            extra={"topic": message.topic(), "offset": message.offset(), "reason": reason},
-        )
+    async def _dead_letter(self, message: Message, reason: str) -> None:
+        """Set `message` aside and return once Kafka has acknowledged its dead letter. While
+        Kafka refuses it, retry after a pause (logging the 1st, 2nd, 4th, 8th... refusal and
+        then every 64th); raises _Stopped when asked to stop meanwhile."""
+        where = {"topic": message.topic(), "offset": message.offset()}
+        refusals = 0
+        while not self._stopping.is_set():
+            try:
+                await asyncio.to_thread(self._dead_letters.deliver, message, reason)
+            except DeadLetterRefused as refusal:
+                refusals += 1
+                self.dead_letters_refused += 1
+                if _worth_logging(refusals):
+                    log.error(
+                        "dead letter refused (%d time(s)); retrying, not moving on: %s",
+                        refusals,
+                        refusal,
+                        extra=where,
+                    )
+                await asyncio.sleep(self._settings.retry_pause)
+                continue
+            self.dead_lettered += 1
+            log.warning("dead-lettered", extra={**where, "reason": reason, "refusals": refusals})
+            return
+        raise _Stopped
 
     def _commit(self, messages: Sequence[Message]) -> None:
         latest: dict[tuple[str, int], int] = {}
@@ -282,3 +343,8 @@ class EventConsumer:
         if latest:
             offsets = [TopicPartition(t, p, o + 1) for (t, p), o in latest.items()]
             self._consumer.commit(offsets=offsets, asynchronous=False)
+
+
+def _worth_logging(refusals: int) -> bool:
+    """Powers of two, then every 64th: a long refusal does not flood the log."""
+    return refusals & (refusals - 1) == 0 or refusals % 64 == 0

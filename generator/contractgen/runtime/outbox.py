@@ -3,6 +3,13 @@
 Columns `id`, `aggregatetype`, `aggregateid`, `type` and `payload` are the router's defaults;
 `aggregatetype` holds the channel address so the router sends each row to its AsyncAPI topic.
 `schema_id`, `traceparent` and `occurred_at` travel as Kafka headers.
+
+The table stays empty: `UnitOfWork.publish` inserts each event's row and deletes it again in the
+same transaction. Debezium reads the WAL, which still carries the INSERT; the DELETE after it is
+skipped by the connector (`skipped.operations`, see contractgen.gen.connectors) and would be
+dropped by the Outbox Event Router anyway (3.6.1: "Delete message ... ignored", at DEBUG level).
+So the outbox never grows, and nothing has to clean it up. To see what a service published,
+decode the WAL (contractgen.testing.outbox), not the table.
 """
 
 from __future__ import annotations
@@ -11,7 +18,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, DateTime, Insert, LargeBinary, MetaData, String, Table, Uuid, insert
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Delete,
+    Insert,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    delete,
+    insert,
+)
 from sqlalchemy.dialects import mssql
 
 from contractgen.runtime.avro import Event
@@ -77,6 +97,10 @@ class Outbox(Generic[E]):
         # Built once and run with each event's row (`outbox_row`): cheaper than building an
         # INSERT per event on the request path.
         self.statement = insert(self.table)
+        self.delete_statement: Delete = delete(self.table).where(
+            self.table.c.id == bindparam("outbox_id")
+        )
 
     def insert(self, event: E, *, event_id: uuid.UUID | None = None) -> Insert:
+        """The bare INSERT (the row stays until deleted): prefer `UnitOfWork.publish`."""
         return outbox_insert(self.table, event, event_id=event_id)

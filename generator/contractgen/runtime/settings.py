@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.engine import make_url
 
 from contractgen.identity import Identity
+from contractgen.runtime.inbox import DEFAULT_INBOX_RETENTION, DEFAULT_PRUNE_INTERVAL_SECONDS
 from contractgen.runtime.jwt import JwtSettings
 
 DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9092"
@@ -59,6 +61,10 @@ class ServiceSettings:
     kafka_bootstrap_servers: str = DEFAULT_KAFKA_BOOTSTRAP_SERVERS
     consumer_group: str = ""
     kafka_security: Mapping[str, str] = field(default_factory=dict)
+    inbox_retention: timedelta = DEFAULT_INBOX_RETENTION
+    """How long a consumer remembers applied event ids (`<NAME>_INBOX_RETENTION_DAYS`)."""
+    inbox_prune_interval: float = DEFAULT_PRUNE_INTERVAL_SECONDS
+    """How often it forgets older ones (`<NAME>_INBOX_PRUNE_INTERVAL_SECONDS`)."""
 
     def __post_init__(self) -> None:
         if not self.migration_database_url:
@@ -85,4 +91,23 @@ class ServiceSettings:
             or DEFAULT_KAFKA_BOOTSTRAP_SERVERS,
             consumer_group=env.get(f"{prefix}_CONSUMER_GROUP") or name,
             kafka_security=kafka_security_from_env(env),
+            inbox_retention=timedelta(
+                days=_positive(env, f"{prefix}_INBOX_RETENTION_DAYS", DEFAULT_INBOX_RETENTION.days)
+            ),
+            inbox_prune_interval=_positive(
+                env, f"{prefix}_INBOX_PRUNE_INTERVAL_SECONDS", DEFAULT_PRUNE_INTERVAL_SECONDS
+            ),
         )
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {text!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, not {text!r}")
+    return value
