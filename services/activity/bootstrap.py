@@ -13,7 +13,7 @@ from sqlalchemy.pool import NullPool
 
 from contractgen.runtime import migrations
 from contractgen.runtime.database import create_engine, database_ready, disposing
-from contractgen.runtime.jwt import JwtVerifier
+from contractgen.runtime.jwt import MISSING_KEYS, JwtConfigError, JwtVerifier
 from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer
 from generated.activity.app import create_app
 from generated.activity.consumer import create_consumer
@@ -28,7 +28,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def build_app(settings: Settings, *, validate_responses: bool = False) -> connexion.AsyncApp:
     """The service's ASGI app. Its engine is created here, connects on the first request and is
-    disposed of when the server shuts down."""
+    disposed of when the server shuts down. Without a token verification key it refuses."""
+    if settings.jwt is None:
+        raise JwtConfigError(MISSING_KEYS)
     engine = create_engine(settings.database_url)
 
     async def ready() -> bool:

@@ -9,7 +9,8 @@
   Migrations run on the sync twin of that URL (``mssql+pyodbc``, see `sync_url`). Both need
   pyodbc and the Microsoft ODBC driver in the production image; they are not installed here.
 
-JWT verification comes from `JWT_SECRET` or `JWT_PUBLIC_KEYS` (see `JwtSettings.from_env`).
+JWT verification comes from `JWT_JWKS_URL`, `JWT_PUBLIC_KEYS` or `JWT_SECRET` (see
+`JwtSettings.from_env`; without any of them the service refuses to start).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 
 from contractgen.runtime.jwt import JwtSettings
+from services.identity import jwt_settings
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/organization"
 
@@ -40,7 +42,7 @@ class Settings:
     def from_env(cls) -> Settings:
         return cls(
             database_url=os.environ.get("ORGANIZATION_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            jwt=JwtSettings.from_env(),
+            jwt=jwt_settings(),
         )
 
 

@@ -28,6 +28,7 @@ from generated.organization.events import (
 from services.activity.adapters.tables import activity
 from services.activity.bootstrap import build_consumer_handlers
 from services.activity.settings import Settings
+from services.identity import IDENTITY
 
 PROBLEM = "application/problem+json"
 T0 = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
@@ -85,11 +86,13 @@ AGGREGATES = {
 
 def settings_for(database_url: str) -> Settings:
     # The secret mint_token signs with, whatever JWT_SECRET says.
-    return Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET))
+    return Settings(database_url=database_url, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET))
 
 
 def bearer(*organizations: int, subject: str = "alice") -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(subject, list(organizations))}"}
+    return {
+        "Authorization": f"Bearer {mint_token(IDENTITY, subject, list(organizations), secret=LOCAL_SECRET)}"
+    }
 
 
 def every_event(organization_id: int = 1, at: datetime = T0) -> list[ReceivedEvent]:

@@ -9,20 +9,22 @@ import pytest
 import uvicorn
 
 from contractgen.runtime.database import create_engine
-from contractgen.runtime.jwt import LOCAL_SECRET
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtConfigError
 from contractgen.runtime.kafka_consumer import EventConsumer
 from services.activity import __main__ as main_module
-from services.activity.bootstrap import build_consumer
+from services.activity.bootstrap import build_app, build_consumer
 from services.activity.settings import DEFAULT_DATABASE_URL, Settings
 
 
 def test_default_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("JWT_SECRET", "JWT_PUBLIC_KEYS", "ACTIVITY_DATABASE_URL"):
+    for name in ("JWT_SECRET", "JWT_PUBLIC_KEYS", "JWT_JWKS_URL", "ACTIVITY_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings.from_env()
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1:5432/activity"
-    assert settings.jwt.secret == LOCAL_SECRET
+    assert settings.jwt is None  # the consumer needs no key; the app refuses without one
+    with pytest.raises(JwtConfigError, match="set JWT_JWKS_URL"):
+        build_app(settings)
     assert (settings.kafka_bootstrap_servers, settings.consumer_group) == (
         "127.0.0.1:9092",
         "activity",
@@ -30,16 +32,16 @@ def test_default_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JWT_SECRET", "s3cret")
     settings = Settings.from_env(
         {
+            "JWT_SECRET": "s3cret",
             "ACTIVITY_DATABASE_URL": "postgresql+psycopg://app@db:5432/feed",
             "KAFKA_BOOTSTRAP_SERVERS": "kafka:9092",
             "ACTIVITY_CONSUMER_GROUP": "activity-blue",
         }
     )
     assert settings.database_url == "postgresql+psycopg://app@db:5432/feed"
-    assert settings.jwt.secret == "s3cret"
+    assert settings.jwt is not None and settings.jwt.secret == "s3cret"
     assert (settings.kafka_bootstrap_servers, settings.consumer_group) == (
         "kafka:9092",
         "activity-blue",
@@ -71,6 +73,7 @@ def test_a_managed_kafkas_credentials_reach_the_consumer_and_its_dead_letter_pro
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     recorded: list[tuple[str, Any]] = []
     monkeypatch.setenv("ACTIVITY_DATABASE_URL", "postgresql+psycopg://u@db:5432/activity")
+    monkeypatch.setenv("JWT_SECRET", LOCAL_SECRET)
     monkeypatch.setattr(main_module, "migrate", lambda url: recorded.append(("migrate", url)))
     monkeypatch.setattr(
         uvicorn,

@@ -10,10 +10,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
 from contractgen.testing.contract import ContractWorld
 from generated.activity.handlers import OPERATIONS
 from services.activity.bootstrap import build_app, migrate
 from services.activity.settings import Settings
+from services.identity import IDENTITY
 from tests.activity.support import deliver_each, every_event
 from tests.contract.conftest import ORGANIZATIONS, bearer
 
@@ -25,7 +27,10 @@ def world(new_database: Callable[[str], str]) -> ContractWorld:
     url = new_database("activity_contract")
     migrate(url)
     deliver_each(url, every_event(ORGANIZATIONS[0]))  # the second organization has no activity
-    app = build_app(Settings(database_url=url), validate_responses=True)
+    app = build_app(
+        Settings(database_url=url, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET)),
+        validate_responses=True,
+    )
     return ContractWorld(
         app=app,
         operations=OPERATIONS,

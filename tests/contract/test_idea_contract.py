@@ -9,11 +9,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
 from contractgen.testing.contract import ContractWorld, assert_every_event_exercised
 from generated.idea.events import EVENT_TYPES
 from generated.idea.handlers import OPERATIONS
 from services.idea.bootstrap import build_app, migrate
 from services.idea.settings import Settings
+from services.identity import IDENTITY
 from tests.contract.conftest import ORGANIZATIONS, bearer, outbox_reader
 
 pytestmark = pytest.mark.postgres
@@ -23,7 +25,10 @@ pytestmark = pytest.mark.postgres
 def world(new_database: Callable[[str], str]) -> ContractWorld:
     url = new_database("idea_contract")
     migrate(url)
-    app = build_app(Settings(database_url=url), validate_responses=True)
+    app = build_app(
+        Settings(database_url=url, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET)),
+        validate_responses=True,
+    )
     client = app.test_client()
     headers = bearer()
     ideas = [

@@ -9,10 +9,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from contractgen.runtime.jwt import JwtSettings
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
 from contractgen.testing.contract import ContractWorld, assert_every_event_exercised
 from generated.organization.events import EVENT_TYPES
 from generated.organization.handlers import OPERATIONS
+from services.identity import IDENTITY
 from services.organization.bootstrap import build_app, migrate
 from services.organization.settings import Settings
 from tests.contract.conftest import ORGANIZATIONS, bearer, outbox_reader
@@ -24,7 +25,10 @@ pytestmark = pytest.mark.postgres
 def world(new_database: Callable[[str], str]) -> ContractWorld:
     url = new_database("organization_contract")
     migrate(url)
-    app = build_app(Settings(database_url=url, jwt=JwtSettings.from_env()), validate_responses=True)
+    app = build_app(
+        Settings(database_url=url, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET)),
+        validate_responses=True,
+    )
     client = app.test_client()
     headers = bearer()
 

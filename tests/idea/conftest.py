@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
 from services.idea.bootstrap import build_app, migrate
 from services.idea.settings import Settings
+from services.identity import IDENTITY
 
 T0 = datetime(2026, 1, 31, 10, 0, 0, 123456, tzinfo=UTC)
 
@@ -54,7 +55,7 @@ def db(database_url: str) -> Iterator[Engine]:
 
 def settings_for(database_url: str) -> Settings:
     # The secret that mint_token signs with, whatever JWT_SECRET says.
-    return Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET))
+    return Settings(database_url=database_url, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET))
 
 
 @pytest.fixture

@@ -12,10 +12,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect
 
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtConfigError
 from services.idea import __main__ as cli
 from services.idea.adapters.tables import metadata
 from services.idea.bootstrap import alembic_config, build_app, migrate
 from services.idea.settings import DEFAULT_DATABASE_URL, Settings
+from services.identity import IDENTITY
 from tests.idea.conftest import settings_for
 
 
@@ -76,9 +78,18 @@ def test_downgrade_removes_everything(database_url: str, db: Engine) -> None:
 
 
 def test_settings_from_the_environment() -> None:
-    assert Settings.from_env({}).database_url == DEFAULT_DATABASE_URL
+    keyed = {"JWT_SECRET": "s3cret"}
+    assert Settings.from_env(keyed).database_url == DEFAULT_DATABASE_URL
     url = "postgresql+psycopg://idea@db:5432/idea"
-    assert Settings.from_env({"IDEA_DATABASE_URL": url}).database_url == url
+    settings = Settings.from_env({**keyed, "IDEA_DATABASE_URL": url})
+    assert settings.database_url == url
+    assert settings.jwt.secret == "s3cret"
+    assert settings.jwt.identity == IDENTITY
+
+
+def test_settings_without_a_verification_key_are_refused() -> None:
+    with pytest.raises(JwtConfigError, match=r"set JWT_JWKS_URL .* JWT_PUBLIC_KEYS .* JWT_SECRET"):
+        Settings.from_env({"IDEA_DATABASE_URL": "postgresql+psycopg://idea@db:5432/idea"})
 
 
 @pytest.mark.postgres
@@ -88,6 +99,7 @@ def test_the_command_line_migrates_then_serves(
     url = new_database("idea")
     served: dict[str, Any] = {}
     monkeypatch.setenv("IDEA_DATABASE_URL", url)
+    monkeypatch.setenv("JWT_SECRET", LOCAL_SECRET)
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
 
     cli.main(["--migrate", "--port", "9100"])

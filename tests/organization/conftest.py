@@ -8,6 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
+from services.identity import IDENTITY
 from services.organization.bootstrap import build_app, migrate
 from services.organization.settings import Settings
 from tests.organization.support import NOW, Database
@@ -30,7 +31,7 @@ def database(database_url: str) -> Iterator[Database]:
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient]:
     """The app as deployed (responses validated against the contract), on a fixed clock."""
-    settings = Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET))
+    settings = Settings(database_url=database_url, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET))
     app = build_app(settings, validate_responses=True, clock=lambda: NOW)
     # Entering the client runs the app's lifespan: one event loop for every request, and the
     # engine disposed of at the end.

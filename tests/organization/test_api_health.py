@@ -6,6 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
+from services.identity import IDENTITY
 from services.organization.bootstrap import build_app
 from services.organization.settings import Settings
 from tests.conftest import free_port
@@ -22,7 +23,7 @@ def test_alive_and_ready_with_a_database(client: TestClient) -> None:
 def test_alive_but_not_ready_without_a_database() -> None:
     nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/organization"
     app = build_app(
-        Settings(database_url=nowhere, jwt=JwtSettings(secret=LOCAL_SECRET)),
+        Settings(database_url=nowhere, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET)),
         validate_responses=True,
     )
     with app.test_client() as client:

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
+from services.identity import IDENTITY
 from services.organization.bootstrap import build_app
 from services.organization.settings import Settings
 from tests.organization.support import Database, auth
@@ -27,7 +28,9 @@ def other_connections(database: Database) -> int:
 def test_the_engine_connects_lazily_and_is_disposed_at_shutdown(
     database_url: str, database: Database
 ) -> None:
-    app = build_app(Settings(database_url=database_url, jwt=JwtSettings(secret=LOCAL_SECRET)))
+    app = build_app(
+        Settings(database_url=database_url, jwt=JwtSettings(IDENTITY, secret=LOCAL_SECRET))
+    )
     assert other_connections(database) == 0
 
     with app.test_client() as client:

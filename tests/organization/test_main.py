@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from contractgen.runtime.jwt import LOCAL_SECRET
 from services.organization import __main__ as main_module
 
 
@@ -14,6 +15,7 @@ from services.organization import __main__ as main_module
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
     recorded: list[tuple[str, Any]] = []
     monkeypatch.setenv("ORGANIZATION_DATABASE_URL", "postgresql+psycopg://u@db:5432/organization")
+    monkeypatch.setenv("JWT_SECRET", LOCAL_SECRET)
     monkeypatch.setattr(main_module, "migrate", lambda url: recorded.append(("migrate", url)))
     monkeypatch.setattr(
         uvicorn,
