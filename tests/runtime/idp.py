@@ -8,6 +8,7 @@ import base64
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ def claims(identity: Identity, **overrides: Any) -> dict[str, Any]:
         "aud": identity.audience,
         "iat": now,
         "exp": now + 3600,
+        "jti": uuid.uuid4().hex,  # every token new: none is answered from the verifier's memory
     }
     if identity.tenant_claim:
         base[identity.tenant_claim] = [1]

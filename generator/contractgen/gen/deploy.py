@@ -17,6 +17,7 @@ from contractgen import __version__
 from contractgen.gen.connectors import CONNECTORS
 from contractgen.gen.naming import header
 from contractgen.gen.render import render
+from contractgen.runtime.observability import DEFAULT_METRICS_PORT
 from contractgen.spec.project import Project, ServiceSpec
 from contractgen.topics import dead_letter_topic
 
@@ -102,6 +103,7 @@ def deploy_files(project: Project) -> dict[str, str]:
             name=service.name,
             k8s_name=_k8s_name(service.name),
             port=_port(service),
+            metrics_port=DEFAULT_METRICS_PORT,
         )
     for service in project.services:
         path = f"deploy/docker/{service.name}/Dockerfile"
