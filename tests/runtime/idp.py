@@ -27,7 +27,7 @@ PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 @dataclass
 class Key:
-    kid: str
+    kid: str | None
     private: PrivateKey
     algorithm: str
 

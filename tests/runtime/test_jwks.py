@@ -3,6 +3,7 @@ brings a new one (rate-limited, bounded by a timeout), kept when the provider is
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 
@@ -67,6 +68,38 @@ def test_a_rotation_is_followed_new_kid_in_old_kid_out(provider: JwksServer) -> 
     assert status(client, NEW) == 200
 
 
+def test_a_rotation_is_followed_even_beside_static_keys_of_the_same_type(
+    provider: JwksServer,
+) -> None:
+    """A static RSA key that cannot verify the token must not stop the look-up of a new kid."""
+    static = Key.rsa("static")
+    settings = JwtSettings(
+        IDENTITY,
+        public_keys=(static.public_pem,),
+        jwks_url=provider.url,
+        jwks_min_refresh_seconds=0,
+    )
+    verifier = JwtVerifier(settings)
+    client: TestClient = create_app(
+        InMemoryIdeas(), verify_token=verifier, swagger_ui=False
+    ).test_client()
+    rotated = Key.rsa("2026-02-rsa")
+    provider.keys = [OLD, rotated]
+    assert status(client, rotated) == 200
+    assert status(client, Key(None, static.private, "RS256")) == 200
+
+
+def test_callers_that_arrive_during_a_refresh_share_it(provider: JwksServer) -> None:
+    keys = JwksKeySet(provider.url, min_refresh_seconds=0)
+
+    async def many() -> None:
+        await asyncio.gather(*(keys.refresh() for _ in range(20)))
+
+    asyncio.run(many())
+    assert provider.hits == 1
+    assert [key.kid for key in keys.keys_for("2026-01")] == ["2026-01"]
+
+
 def test_unknown_kids_cannot_make_us_hammer_the_provider(provider: JwksServer) -> None:
     client = app_on(provider.url, min_refresh=30)
     stranger = Key.rsa("nobody")
@@ -129,9 +162,9 @@ def test_a_document_without_signature_keys_is_refused(document: object) -> None:
 def test_keys_take_their_algorithm_from_the_document_or_their_type() -> None:
     rsa_entry = {k: v for k, v in OLD.jwk().items() if k != "alg"}
     keys = parse_jwks({"keys": [rsa_entry, NEW.jwk(), {"kty": "unknown"}]})
-    assert [(key.kid, key.algorithm) for key in keys] == [
-        ("2026-01", "RS256"),
-        ("2026-02", "ES256"),
+    assert [(key.kid, key.algorithms) for key in keys] == [
+        ("2026-01", ("RS256",)),
+        ("2026-02", ("ES256",)),
     ]
 
 

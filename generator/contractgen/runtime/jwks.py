@@ -33,11 +33,12 @@ class JwksError(RuntimeError):
 
 @dataclass(frozen=True)
 class SigningKey:
-    """One published key and the one algorithm it may verify (from its `alg`, or its type)."""
+    """A key and the algorithms it may verify: a published key exactly one (its `alg`, else its
+    type's default), so that a token cannot choose an algorithm the key was not meant for."""
 
     kid: str | None
     key: Any
-    algorithm: str
+    algorithms: tuple[str, ...]
 
 
 def parse_jwks(document: object) -> list[SigningKey]:
@@ -57,7 +58,7 @@ def parse_jwks(document: object) -> list[SigningKey]:
         keys: list[PyJWK] = PyJWKSet.from_dict({"keys": usable}).keys
     except PyJWTError as error:
         raise JwksError(f"no usable signing key: {error}") from error
-    return [SigningKey(key.key_id, key.key, key.algorithm_name) for key in keys]
+    return [SigningKey(key.key_id, key.key, (key.algorithm_name,)) for key in keys]
 
 
 class JwksKeySet:
@@ -130,6 +131,8 @@ class JwksKeySet:
             self._store(document)
         except (JwksError, TimeoutError) as error:
             log.warning("JWKS refresh failed, keeping the keys we had: %s", error or "timed out")
+        except Exception:  # a refresh must never turn a token check into a 500
+            log.exception("JWKS refresh failed, keeping the keys we had")
         finally:
             self._in_flight.set_result(None)
             self._in_flight = None

@@ -97,11 +97,11 @@ def static_key(pem: str) -> SigningKey:
     except ValueError as error:
         raise JwtConfigError(f"JWT_PUBLIC_KEYS holds a key that cannot be read: {error}") from error
     if isinstance(key, rsa.RSAPublicKey):
-        return SigningKey(None, key, ",".join(_RSA_ALGORITHMS))
+        return SigningKey(None, key, _RSA_ALGORITHMS)
     if isinstance(key, ec.EllipticCurvePublicKey) and key.curve.name in _EC_ALGORITHMS:
-        return SigningKey(None, key, _EC_ALGORITHMS[key.curve.name])
+        return SigningKey(None, key, (_EC_ALGORITHMS[key.curve.name],))
     if isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
-        return SigningKey(None, key, "EdDSA")
+        return SigningKey(None, key, ("EdDSA",))
     raise JwtConfigError(f"JWT_PUBLIC_KEYS: unsupported key type {type(key).__name__}")
 
 
@@ -123,7 +123,7 @@ class JwtVerifier:
                 log.warning(
                     "JWT_SECRET is the local development secret: never use it in production"
                 )
-            self._static.append(SigningKey(None, settings.secret, "HS256"))
+            self._static.append(SigningKey(None, settings.secret, ("HS256",)))
         self._jwks: JwksKeySet | None = None
         if settings.jwks_url:
             self._jwks = JwksKeySet(
@@ -161,24 +161,28 @@ class JwtVerifier:
         algorithm, kid = header.get("alg"), header.get("kid")
         if not isinstance(algorithm, str) or not isinstance(kid, str | None):
             return None
-        candidates = self._candidates(algorithm, kid)
-        if self._jwks is not None:
-            if not candidates and kid is not None:
+        claims = self._decoded(token, algorithm, self._candidates(algorithm, kid))
+        jwks = self._jwks
+        if jwks is not None:
+            if claims is None and kid is not None and not jwks.keys_for(kid):
                 # A rotation: the provider may have published the key since (bounded, rate-limited).
-                await self._jwks.refresh()
-                candidates = self._candidates(algorithm, kid)
-            elif self._jwks.stale:
-                self._jwks.refresh_in_background()
-        for key in candidates:
-            claims = self._decode(token, key.key, algorithm)
-            if claims is not None:
-                return self._principal(claims)
-        return None
+                await jwks.refresh()
+                claims = self._decoded(token, algorithm, self._candidates(algorithm, kid))
+            elif jwks.stale:
+                jwks.refresh_in_background()
+        return None if claims is None else self._principal(claims)
 
     def _candidates(self, algorithm: str, kid: str | None) -> list[SigningKey]:
         """The keys that may verify this algorithm ('none' and mismatched types match none)."""
         published = self._jwks.keys_for(kid) if self._jwks is not None else []
-        return [key for key in [*published, *self._static] if algorithm in key.algorithm.split(",")]
+        return [key for key in [*published, *self._static] if algorithm in key.algorithms]
+
+    def _decoded(self, token: str, algorithm: str, keys: list[SigningKey]) -> dict[str, Any] | None:
+        for key in keys:
+            claims = self._decode(token, key.key, algorithm)
+            if claims is not None:
+                return claims
+        return None
 
     def _decode(self, token: str, key: Any, algorithm: str) -> dict[str, Any] | None:
         try:
