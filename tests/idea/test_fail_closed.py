@@ -1,6 +1,7 @@
 """Fail closed, as a user meets it: `python -m services.idea` without a verification key refuses
 to start and says what to set; given the local development secret explicitly, it serves, and a
-token from `contractgen token --dev-secret` is accepted over HTTP."""
+token from `contractgen token --dev-secret` is accepted over HTTP. Its metrics are on
+`METRICS_PORT`, not on the port it serves the API on."""
 
 from __future__ import annotations
 
@@ -44,14 +45,16 @@ def test_without_a_key_the_service_refuses_to_start() -> None:
 
 
 @pytest.fixture
-def served(new_database: Callable[[str], str]) -> Iterator[str]:
+def served(new_database: Callable[[str], str]) -> Iterator[tuple[str, str]]:
     """The idea service as a process, with the development secret given explicitly."""
     url = new_database("idea")
     migrate(url)
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "services.idea", "--port", str(port)],
-        env=environment(IDEA_DATABASE_URL=url, JWT_SECRET=LOCAL_SECRET),
+        env=environment(
+            IDEA_DATABASE_URL=url, JWT_SECRET=LOCAL_SECRET, METRICS_PORT=str(metrics_port)
+        ),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -66,14 +69,16 @@ def served(new_database: Callable[[str], str]) -> Iterator[str]:
             except httpx.HTTPError:
                 time.sleep(0.2)
         assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        yield base
+        yield base, f"http://127.0.0.1:{metrics_port}/metrics"
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 @pytest.mark.postgres
-def test_with_the_dev_secret_given_explicitly_a_dev_token_works(served: str) -> None:
+def test_with_the_dev_secret_given_explicitly_a_dev_token_works(served: tuple[str, str]) -> None:
+    served_at, metrics = served
+
     def token(*args: str) -> str:
         command = [str(CONTRACTGEN), "token", *args]
         result = subprocess.run(
@@ -83,12 +88,21 @@ def test_with_the_dev_secret_given_explicitly_a_dev_token_works(served: str) -> 
         return result.stdout.strip()
 
     dev = token("--dev-secret", "--identity", "services.identity:IDENTITY", "--tenant", "4")
-    mine = httpx.get(f"{served}/organizations/4/ideas", headers={"Authorization": f"Bearer {dev}"})
-    theirs = httpx.get(
-        f"{served}/organizations/5/ideas", headers={"Authorization": f"Bearer {dev}"}
+    mine = httpx.get(
+        f"{served_at}/organizations/4/ideas", headers={"Authorization": f"Bearer {dev}"}
     )
-    anonymous = httpx.get(f"{served}/organizations/4/ideas")
+    theirs = httpx.get(
+        f"{served_at}/organizations/5/ideas", headers={"Authorization": f"Bearer {dev}"}
+    )
+    anonymous = httpx.get(f"{served_at}/organizations/4/ideas")
     assert mine.status_code == 200 and mine.json()["items"] == []
     assert theirs.status_code == 404  # tenancy from the token's `orgs` claim
     assert anonymous.status_code == 401
     assert anonymous.headers["content-type"] == "application/problem+json"
+
+    scraped = httpx.get(metrics)
+    assert scraped.status_code == 200
+    assert 'route="/organizations/{organizationId}/ideas",service="idea",status="401"' in (
+        scraped.text
+    )
+    assert httpx.get(f"{served_at}/metrics").status_code == 404  # not on the API's port

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import re
+import socket
 import sys
 from collections.abc import Callable, Iterator
 
@@ -205,6 +206,20 @@ def test_the_metrics_listener_lives_and_dies_with_the_app(
         assert httpx.get(f"http://127.0.0.1:{port}/metrics").status_code == 200
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2)
+
+
+def test_a_taken_metrics_port_is_logged_and_the_app_serves_anyway(
+    build: Callable[..., connexion.AsyncApp],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("METRICS_PORT", str(taken.getsockname()[1]))
+        with build().test_client() as client:
+            assert client.get("/healthz").status_code == 200
+    assert "metrics not served" in caplog.text
 
 
 @pytest.mark.parametrize(

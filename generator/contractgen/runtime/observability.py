@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -20,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import perf_counter
+from wsgiref.simple_server import WSGIServer
 
 from connexion.middleware.abstract import ROUTING_CONTEXT
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
@@ -150,12 +152,19 @@ def serving_metrics(
     if listener is None:
         return inner
 
+    log = logging.getLogger("contractgen.metrics")
+    url = f"http://{listener.host}:{listener.port}/metrics"
+
     @asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:
-        server, thread = start_http_server(listener.port, listener.host, metrics.registry)
-        logging.getLogger("contractgen.metrics").info(
-            "metrics served", extra={"metrics_url": f"http://{listener.host}:{listener.port}/"}
-        )
+        started: tuple[WSGIServer, threading.Thread] | None = None
+        try:
+            started = start_http_server(listener.port, listener.host, metrics.registry)
+        except OSError as error:
+            # Metrics matter less than serving: a taken port is logged, not fatal.
+            log.error("metrics not served: %s", error, extra={"metrics_url": url})
+        else:
+            log.info("metrics served", extra={"metrics_url": url})
         try:
             if inner is None:
                 yield
@@ -163,9 +172,11 @@ def serving_metrics(
                 async with inner(app):
                     yield
         finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
+            if started is not None:
+                server, thread = started
+                server.shutdown()
+                server.server_close()
+                thread.join(timeout=5)
 
     return lifespan
 
