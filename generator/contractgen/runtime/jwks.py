@@ -92,8 +92,7 @@ class JwksKeySet:
     def load(self) -> bool:
         """Fetch now, blocking (at start-up, before serving). False, logged, when it fails: the
         service still starts, refuses tokens until a refresh succeeds, and tries again."""
-        if not self._claim_attempt(force=True):
-            return bool(self._keys)
+        self._claim_attempt(force=True)
         try:
             self._store(self._fetch())
         except JwksError as error:
@@ -127,8 +126,9 @@ class JwksKeySet:
             return
         self._in_flight = asyncio.get_running_loop().create_future()
         try:
-            document = await asyncio.wait_for(asyncio.to_thread(self._fetch), self._timeout + 1)
-            self._store(document)
+            # The thread may outlive the wait (a hung socket); the request does not wait for it.
+            keys = await asyncio.wait_for(asyncio.to_thread(self._fetch), self._timeout + 1)
+            self._store(keys)
         except (JwksError, TimeoutError) as error:
             log.warning("JWKS refresh failed, keeping the keys we had: %s", error or "timed out")
         except Exception:  # a refresh must never turn a token check into a 500
