@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: help setup wheel generate check diff lint typecheck test up down status demo clean docs docs-screenshots mock mock-events
+.PHONY: help setup wheel generate check diff lint typecheck test up down status demo clean docs docs-screenshots mock mock-events token
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,8 +61,16 @@ typecheck: setup ## mypy (strict on the framework)
 test: setup check diff lint typecheck deploy-tools ## Set up, then run every check and test
 	$(BIN)/pytest
 
+# Tokens for the embedded stack: its apps verify with the local development secret.
+TOKEN := $(BIN)/contractgen token --dev-secret
+
 up: setup generate ## Set up, generate and run the whole platform; prints URLs and a token
 	$(BIN)/contractgen stack up
+	@echo -e "\nA token for organization 1, valid 24 h (others: make token ORG=ID):"
+	@$(TOKEN) --tenant 1
+
+token: setup ## Print a token for the embedded stack, for the organizations in ORG (e.g. ORG="1 2")
+	@$(TOKEN) $(foreach org,$(or $(ORG),1),--tenant $(org))
 
 down: ## Stop every process `make up` started
 	@if [ -x $(BIN)/contractgen ]; then $(BIN)/contractgen stack down; fi

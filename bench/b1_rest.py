@@ -26,6 +26,7 @@ from bench.stats import percentiles
 from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.stack.postgres import PostgresCluster, find_bindir
 from generated.idea.events import IdeaCreated
+from services.identity import IDENTITY
 
 PORTS = {"generated": 22101, "baseline": 22102, "baseline_sqlalchemy": 22103}
 POSTGRES_PORT = 22432
@@ -107,7 +108,9 @@ class B1:
         self.settings = settings
         self.say = say
         self.cluster = PostgresCluster(self.state / "postgres", POSTGRES_PORT)
-        self.token = mint_token("bench", [ORGANIZATION], ttl_seconds=3600)
+        self.token = mint_token(
+            IDENTITY, "bench", [ORGANIZATION], secret=LOCAL_SECRET, ttl_seconds=3600
+        )
 
     def sql(self, statement: str) -> str:
         return self.cluster.psql(statement, database="idea").strip()

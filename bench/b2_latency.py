@@ -26,8 +26,9 @@ import psycopg
 
 from bench.loadgen import OpenLoop
 from bench.stats import percentiles
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.stack.stack import Stack
+from services.identity import IDENTITY
 
 ORGANIZATION = 1
 POLL_SECONDS = 0.005
@@ -75,7 +76,7 @@ class ActivityPoller:
 
 
 async def _one_rate(stack: Stack, rate: int, settings: B2Settings) -> dict[str, Any]:
-    token = mint_token("bench", [ORGANIZATION], ttl_seconds=3600)
+    token = mint_token(IDENTITY, "bench", [ORGANIZATION], secret=LOCAL_SECRET, ttl_seconds=3600)
     url = f"{stack.app_url('idea')}/organizations/{ORGANIZATION}/ideas"
     load = OpenLoop(
         url,

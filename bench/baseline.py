@@ -32,7 +32,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from contractgen.runtime.jwt import AUDIENCE, ISSUER, LOCAL_SECRET
+from contractgen.runtime.jwt import LOCAL_SECRET
+from services.identity import IDENTITY
 
 AVSC = Path("generated/idea/avro/microservicesapp.idea.events.IdeaCreated.avsc")
 TOPIC = "microservicesapp.idea.events"
@@ -79,8 +80,8 @@ def organizations_of(request: Request, secret: str) -> list[int] | None:
             token,
             secret,
             algorithms=["HS256"],
-            audience=AUDIENCE,
-            issuer=ISSUER,
+            audience=IDENTITY.audience,
+            issuer=IDENTITY.issuer,
             leeway=5,
             options={"require": ["exp", "sub", "iss", "aud"]},
         )

@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
+from services.identity import IDENTITY
 
 Json = dict[str, Any]
 
@@ -21,12 +22,15 @@ class PlatformError(RuntimeError):
 
 @dataclass
 class PlatformClient:
-    """`urls` maps each service name to its base URL."""
+    """`urls` maps each service name to its base URL; tokens are signed with `secret` (by
+    default the embedded stack's local development secret, which `contractgen stack` gives the
+    apps) for the platform's identity."""
 
     urls: Mapping[str, str]
     subject: str = "platform-client"
     organizations: list[int] = field(default_factory=list)
     timeout: float = 10.0
+    secret: str = LOCAL_SECRET
 
     def __post_init__(self) -> None:
         self._http = httpx.Client(timeout=self.timeout)
@@ -49,7 +53,7 @@ class PlatformClient:
         self, method: str, service: str, path: str, body: Json | None = None
     ) -> httpx.Response:
         """One call with a fresh token for the organizations joined so far; any status."""
-        token = mint_token(self.subject, self.organizations)
+        token = mint_token(IDENTITY, self.subject, self.organizations, secret=self.secret)
         return self._http.request(
             method,
             self.urls[service] + path,

@@ -9,9 +9,6 @@ from generated.project import IDENTITY
 
 
 def settings_for(service: str, database_url: str, **options: object) -> ServiceSettings:
-    jwt = JwtSettings(
-        secret=LOCAL_SECRET,
-        issuer=IDENTITY.issuer if IDENTITY else "",
-        audience=IDENTITY.audience if IDENTITY else "",
-    )
+    assert IDENTITY is not None, "contractgen.toml declares the platform's [identity]"
+    jwt = JwtSettings(IDENTITY, secret=LOCAL_SECRET)
     return ServiceSettings(name=service, database_url=database_url, jwt=jwt, **options)  # type: ignore[arg-type]

@@ -18,6 +18,6 @@ class Identity:
     issuer: str
     audience: str
     tenant_claim: str | None = None
-    """The claim that lists the caller's tenants (e.g. `tenants`, `groups`); None: the project has no tenancy."""
+    """The claim that lists the caller's tenants (e.g. `tenants` or `groups`); None: the project has no tenancy."""
     tenant_type: TenantType = "integer"
     """The type of each tenant id in that claim."""

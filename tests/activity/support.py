@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from contractgen.runtime.avro import Event
 from contractgen.runtime.consumer import EventMeta
 from contractgen.runtime.database import create_engine as create_async_engine
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.runtime.settings import ServiceSettings
 from generated.activity.consumer import SUBSCRIPTIONS
 from generated.idea.events import IdeaCreated, IdeaDeleted, IdeaEvent, IdeaUpdated
@@ -28,6 +28,7 @@ from generated.organization.events import (
 )
 from services.activity.adapters.tables import activity
 from services.activity.bootstrap import build_consumer_handlers
+from services.identity import IDENTITY
 from tests import settings
 
 PROBLEM = "application/problem+json"
@@ -90,7 +91,9 @@ def settings_for(database_url: str) -> ServiceSettings:
 
 
 def bearer(*organizations: int, subject: str = "alice") -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(subject, list(organizations))}"}
+    return {
+        "Authorization": f"Bearer {mint_token(IDENTITY, subject, list(organizations), secret=LOCAL_SECRET)}"
+    }
 
 
 def every_event(organization_id: int = 1, at: datetime = T0) -> list[ReceivedEvent]:

@@ -9,8 +9,9 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
-from contractgen.runtime.jwt import AUDIENCE, ISSUER, mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from services.activity.bootstrap import build_app
+from services.identity import IDENTITY
 from tests.activity.support import PROBLEM, bearer, settings_for
 
 NOWHERE = "postgresql+psycopg://postgres@127.0.0.1:1/activity"
@@ -72,9 +73,14 @@ def test_the_largest_organization_id_is_an_id(client: TestClient) -> None:
 
 
 def token_with(**claims: object) -> str:
-    base: dict[str, object] = {"sub": "alice", "orgs": [1], "iss": ISSUER, "aud": AUDIENCE}
+    base: dict[str, object] = {
+        "sub": "alice",
+        "orgs": [1],
+        "iss": IDENTITY.issuer,
+        "aud": IDENTITY.audience,
+    }
     base["exp"] = 4_102_444_800  # 2100
-    return jwt.encode({**base, **claims}, "local-development-secret-change-me", algorithm="HS256")
+    return jwt.encode({**base, **claims}, LOCAL_SECRET, algorithm="HS256")
 
 
 @pytest.mark.parametrize(
@@ -84,9 +90,9 @@ def token_with(**claims: object) -> str:
         "Bearer",
         "Bearer not-a-token",
         "Basic YWxpY2U6cHc=",
-        f"Bearer {mint_token('alice', [1], secret='another-secret-of-at-least-32-bytes')}",
-        f"Bearer {mint_token('alice', [1], ttl_seconds=-60)}",
-        f"Bearer {mint_token('alice', [1], audience='elsewhere')}",
+        f"Bearer {mint_token(IDENTITY, 'alice', [1], secret='another-secret-of-at-least-32-bytes')}",
+        f"Bearer {mint_token(IDENTITY, 'alice', [1], secret=LOCAL_SECRET, ttl_seconds=-60)}",
+        f"Bearer {token_with(aud='elsewhere')}",
         f"Bearer {token_with(orgs=['1'])}",
         f"Bearer {token_with(orgs=1)}",
     ],

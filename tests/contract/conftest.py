@@ -6,16 +6,19 @@ from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.testing.contract import OutboxRow
 from contractgen.testing.outbox import outbox_log, start_outbox_log, stop_outbox_log
+from services.identity import IDENTITY
 
 # Organizations the contract tests' caller belongs to; generated ids are mixed with these.
 ORGANIZATIONS = (1, 2)
 
 
 def bearer(organizations: Sequence[int] = ORGANIZATIONS) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token('contract-tests', list(organizations))}"}
+    return {
+        "Authorization": f"Bearer {mint_token(IDENTITY, 'contract-tests', list(organizations), secret=LOCAL_SECRET)}"
+    }
 
 
 _logged: list[str] = []

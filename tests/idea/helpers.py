@@ -7,16 +7,19 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.testing.outbox import outbox_log
 from generated.idea.events import EVENT_TYPES, IdeaEvent
 from services.idea.adapters.tables import idea, outbox
+from services.identity import IDENTITY
 
 PROBLEM = "application/problem+json"
 
 
 def bearer(*organizations: int, subject: str = "alice") -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(subject, list(organizations))}"}
+    return {
+        "Authorization": f"Bearer {mint_token(IDENTITY, subject, list(organizations), secret=LOCAL_SECRET)}"
+    }
 
 
 def create(

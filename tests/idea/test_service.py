@@ -11,8 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
+from contractgen.runtime.jwt import JwtConfigError
+from contractgen.runtime.settings import ServiceSettings
 from services.idea.adapters.tables import metadata
 from services.idea.bootstrap import SERVICE, build_app
+from services.identity import IDENTITY
 from tests.idea.conftest import settings_for
 
 
@@ -70,3 +73,18 @@ def test_downgrade_removes_everything(database_url: str, db: Engine) -> None:
         command.downgrade(config, "base")
 
     assert set(inspect(db).get_table_names()) == {"alembic_version"}
+
+
+def test_without_a_verification_key_the_settings_have_none_and_the_app_refuses() -> None:
+    settings = ServiceSettings.from_env(
+        "idea", IDENTITY, {"IDEA_DATABASE_URL": "postgresql+psycopg://idea@db:5432/idea"}
+    )
+    assert settings.jwt is None
+    with pytest.raises(JwtConfigError, match=r"set JWT_JWKS_URL .* JWT_PUBLIC_KEYS .* JWT_SECRET"):
+        build_app(settings)
+
+
+def test_settings_name_the_projects_identity() -> None:
+    settings = ServiceSettings.from_env("idea", IDENTITY, {"JWT_SECRET": "s3cret"})
+    assert settings.jwt is not None
+    assert (settings.jwt.secret, settings.jwt.identity) == ("s3cret", IDENTITY)

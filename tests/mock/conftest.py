@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from contractgen.runtime.jwt import JwtSettings, JwtVerifier, mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings, JwtVerifier, mint_token
 from contractgen.spec.project import ServiceSpec, load_project
+from services.identity import IDENTITY
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_SPECS = ROOT / "specs"
@@ -20,10 +21,10 @@ def service(specs: Path, name: str) -> ServiceSpec:
 
 
 def bearer(organizations: list[int] | None = None) -> dict[str, str]:
-    token = mint_token("mock-tests", organizations or [1, 2])
+    token = mint_token(IDENTITY, "mock-tests", organizations or [1, 2], secret=LOCAL_SECRET)
     return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture(scope="session")
 def verifier() -> JwtVerifier:
-    return JwtVerifier(JwtSettings.from_env())
+    return JwtVerifier(JwtSettings(IDENTITY, secret=LOCAL_SECRET))

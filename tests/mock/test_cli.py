@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
+from services.identity import IDENTITY
 from tests.conftest import free_port
 from tests.mock.conftest import PLATFORM_SPECS
 
@@ -38,8 +39,10 @@ def test_contractgen_mock_serves_a_service_and_accepts_a_local_token() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        # What `contractgen token --org 1` mints with the local development secret.
-        auth = {"Authorization": f"Bearer {mint_token('local-developer', [1])}"}
+        # What `contractgen token --dev-secret --tenant 1` mints.
+        auth = {
+            "Authorization": f"Bearer {mint_token(IDENTITY, 'local-developer', [1], secret=LOCAL_SECRET)}"
+        }
         created = httpx.post(
             f"{base}/organizations/1/ideas",
             json={"name": "Mocked", "description": "From the contract."},

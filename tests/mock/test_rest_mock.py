@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from contractgen.identity import Identity
 from contractgen.mock.rest import mock_app
-from contractgen.runtime.jwt import JwtSettings, JwtVerifier, mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings, JwtVerifier, mint_token
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES
 from services.idea.bootstrap import build_app
+from services.identity import IDENTITY
 from tests.mock.conftest import OTHER_SPECS, PLATFORM_SPECS, bearer, service
 from tests.settings import settings_for
 
@@ -28,8 +30,8 @@ def ideas(verifier: JwtVerifier) -> TestClient:
 
 def refusals() -> list[tuple[str, str, dict[str, str], Any]]:
     """Requests the real service refuses before it reaches its handlers (or its database)."""
-    other_secret = mint_token("x", [1], secret="not-the-secret-but-long-enough-for-hs256")
-    expired = mint_token("x", [1], ttl_seconds=-60)
+    other_secret = mint_token(IDENTITY, "x", [1], secret="not-the-secret-but-long-enough-for-hs256")
+    expired = mint_token(IDENTITY, "x", [1], secret=LOCAL_SECRET, ttl_seconds=-60)
     return [
         ("GET", "/organizations/1/ideas", {}, None),
         ("GET", "/organizations/1/ideas", {"Authorization": f"Bearer {other_secret}"}, None),
@@ -155,19 +157,20 @@ def test_a_contract_without_examples_gets_generated_answers(verifier: JwtVerifie
 
 
 def test_tokens_of_another_issuer_or_secret_are_refused(verifier: JwtVerifier) -> None:
-    settings = JwtSettings(secret=SECRET, issuer="team", audience="team-api")
+    team = Identity("team", "team-api", "orgs")
+    settings = JwtSettings(team, secret=SECRET)
     ideas = TestClient(
         mock_app(service(PLATFORM_SPECS, "idea"), verify_token=JwtVerifier(settings))
     )
-    good = mint_token("x", [1], secret=SECRET, issuer="team", audience="team-api")
+    good = mint_token(team, "x", [1], secret=SECRET)
     assert (
         ideas.get("/organizations/1/ideas", headers={"Authorization": f"Bearer {good}"}).status_code
         == 200
     )
     for token in (
-        mint_token("x", [1]),
-        mint_token("x", [1], secret=SECRET, issuer="other", audience="team-api"),
-        mint_token("x", [1], secret=SECRET, issuer="team", audience="other"),
+        mint_token(team, "x", [1], secret=LOCAL_SECRET),
+        mint_token(Identity("other", "team-api", "orgs"), "x", [1], secret=SECRET),
+        mint_token(Identity("team", "other", "orgs"), "x", [1], secret=SECRET),
     ):
         refused = ideas.get("/organizations/1/ideas", headers={"Authorization": f"Bearer {token}"})
         assert refused.status_code == 401

@@ -8,9 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.testing.outbox import outbox_log
 from generated.organization.events import EVENT_TYPES, OrganizationEvent
+from services.identity import IDENTITY
 from services.organization.adapters.tables import metadata
 
 NOW = datetime(2026, 1, 31, 10, 0, 0, 123456, tzinfo=UTC)
@@ -20,7 +21,9 @@ TABLES = ("organization", "department", "role", "member", "outbox")
 
 
 def auth(*organizations: int, subject: str = "ada") -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(subject, list(organizations))}"}
+    return {
+        "Authorization": f"Bearer {mint_token(IDENTITY, subject, list(organizations), secret=LOCAL_SECRET)}"
+    }
 
 
 class Database:

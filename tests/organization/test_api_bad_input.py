@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
+from services.identity import IDENTITY
 from tests.organization.support import Database, auth
 
 pytestmark = pytest.mark.postgres
@@ -120,8 +121,10 @@ GUESS = "a guessed secret, at least 32 bytes long"
 BAD_TOKENS = {
     "none": {},
     "not-a-jwt": {"Authorization": "Bearer not-a-jwt"},
-    "wrong-secret": {"Authorization": f"Bearer {mint_token('eve', [1], secret=GUESS)}"},
-    "expired": {"Authorization": f"Bearer {mint_token('ada', [1], ttl_seconds=-60)}"},
+    "wrong-secret": {"Authorization": f"Bearer {mint_token(IDENTITY, 'eve', [1], secret=GUESS)}"},
+    "expired": {
+        "Authorization": f"Bearer {mint_token(IDENTITY, 'ada', [1], secret=LOCAL_SECRET, ttl_seconds=-60)}"
+    },
     "basic": {"Authorization": "Basic YWRhOmFkYQ=="},
 }
 

@@ -10,6 +10,7 @@ import connexion
 import pytest
 from starlette.testclient import TestClient
 
+from contractgen.identity import Identity
 from contractgen.runtime import app as runtime
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings, JwtVerifier, mint_token
 from contractgen.runtime.security import Principal
@@ -71,11 +72,27 @@ class InMemoryIdeas(IdeaHandlers):
         self._called("delete_idea")
 
 
-VERIFIER = JwtVerifier(JwtSettings(secret=LOCAL_SECRET))
+# A project of the framework's own tests: not the platform's names.
+IDENTITY = Identity(
+    issuer="https://issuer.test", audience="contractgen-tests", tenant_claim="tenants"
+)
+VERIFIER = JwtVerifier(JwtSettings(IDENTITY, secret=LOCAL_SECRET))
 
 
-def bearer(organizations: list[int] | None = None, **kwargs: Any) -> dict[str, str]:
-    token = mint_token("tester", [1] if organizations is None else organizations, **kwargs)
+def bearer(
+    tenants: list[int] | None = None,
+    *,
+    identity: Identity = IDENTITY,
+    secret: str = LOCAL_SECRET,
+    ttl_seconds: int = 3600,
+) -> dict[str, str]:
+    token = mint_token(
+        identity,
+        "tester",
+        [1] if tenants is None else tenants,
+        secret=secret,
+        ttl_seconds=ttl_seconds,
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

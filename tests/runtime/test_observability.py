@@ -1,4 +1,5 @@
-"""Request ids, JSON logs, trace context and Prometheus metrics for every request."""
+"""Request ids, JSON logs, trace context and Prometheus metrics for every request; the metrics on a
+port of their own (`METRICS_PORT`), never on the app's port that an ingress exposes."""
 
 from __future__ import annotations
 
@@ -6,16 +7,21 @@ import io
 import json
 import logging
 import re
+import socket
 import sys
 from collections.abc import Callable, Iterator
 
 import connexion
+import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
-from contractgen.runtime.observability import JsonFormatter, configure_logging
+from contractgen.runtime.observability import JsonFormatter, MetricsListener, configure_logging
+from tests.conftest import free_port
 from tests.runtime.conftest import InMemoryIdeas, bearer
+
+Metered = tuple[TestClient, str]
 
 IDEAS = "/organizations/1/ideas"
 TEMPLATE = "/organizations/{organizationId}/ideas"
@@ -43,8 +49,33 @@ def access_lines(stream: io.StringIO) -> list[dict[str, object]]:
     return [entry for entry in entries if entry["logger"] == "contractgen.access"]
 
 
-def requests_total(client: TestClient) -> dict[tuple[str, str, str, str], float]:
-    response = client.get("/metrics")
+@pytest.fixture
+def running(
+    build: Callable[..., connexion.AsyncApp], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Metered]]:
+    """Start apps as a server does (lifespan included) with METRICS_PORT set: (client, metrics URL)."""
+    started: list[TestClient] = []
+
+    def start(**options: object) -> Metered:
+        port = free_port()
+        monkeypatch.setenv("METRICS_PORT", str(port))
+        client: TestClient = build(**options).test_client()
+        client.__enter__()
+        started.append(client)
+        return client, f"http://127.0.0.1:{port}/metrics"
+
+    yield start
+    for client in started:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def metered(running: Callable[..., Metered]) -> Metered:
+    return running()
+
+
+def requests_total(metrics_url: str) -> dict[tuple[str, str, str, str], float]:
+    response = httpx.get(metrics_url)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     return {
@@ -111,44 +142,119 @@ def test_the_traceparent_reaches_the_handler(client: TestClient, handlers: InMem
     assert re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", started)
 
 
-def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
+def test_metrics_count_requests_by_route_template(metered: Metered) -> None:
+    client, metrics = metered
     client.get(IDEAS, headers=bearer())
     client.get("/organizations/2/ideas", headers=bearer([2]))
     client.get(IDEAS)
     client.get("/nowhere/at/all")
-    counts = requests_total(client)
+    counts = requests_total(metrics)
     assert counts[("idea", "GET", TEMPLATE, "200")] == 2
     assert counts[("idea", "GET", TEMPLATE, "401")] == 1
     assert counts[("idea", "GET", "unmatched", "404")] == 1
     assert not any("/organizations/1" in key[2] for key in counts)
     # Scrapes are not requests of the service.
-    assert not any(key[2] == "/metrics" for key in requests_total(client))
+    assert requests_total(metrics) == counts
 
 
-def test_latency_histogram_has_the_same_labels(client: TestClient) -> None:
+def test_latency_histogram_has_the_same_labels(metered: Metered) -> None:
+    client, metrics = metered
     client.get("/healthz")
-    text = client.get("/metrics").text
+    text = httpx.get(metrics).text
     assert (
         'http_request_duration_seconds_count{method="GET",route="/healthz",service="idea",status="200"} 1.0'
         in text
     )
 
 
-def test_odd_methods_do_not_become_label_values(client: TestClient) -> None:
+def test_odd_methods_do_not_become_label_values(metered: Metered) -> None:
+    client, metrics = metered
     client.request("BREW", "/healthz")
-    assert requests_total(client) == {("idea", "OTHER", "unmatched", "405"): 1}
+    assert requests_total(metrics) == {("idea", "OTHER", "unmatched", "405"): 1}
 
 
 def test_each_app_has_its_own_registry_and_service_name(
-    build: Callable[..., connexion.AsyncApp],
+    running: Callable[..., Metered],
 ) -> None:
-    first = build().test_client()
-    second = build(service_name="ideas-eu").test_client()
+    first, first_metrics = running()
+    second, second_metrics = running(service_name="ideas-eu")
     first.get("/healthz")
-    assert requests_total(first)[("idea", "GET", "/healthz", "200")] == 1
-    assert requests_total(second) == {}
+    assert requests_total(first_metrics)[("idea", "GET", "/healthz", "200")] == 1
+    assert requests_total(second_metrics) == {}
     second.get("/healthz")
-    assert requests_total(second)[("ideas-eu", "GET", "/healthz", "200")] == 1
+    assert requests_total(second_metrics)[("ideas-eu", "GET", "/healthz", "200")] == 1
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_the_apps_own_port_serves_no_metrics(
+    running: Callable[..., Metered], client: TestClient, configured: bool
+) -> None:
+    """What an ingress routes to the app must not show its metrics, configured or not."""
+    app_client = running()[0] if configured else client
+    app_client.get("/healthz")
+    response = app_client.get("/metrics")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_metrics_listener_lives_and_dies_with_the_app(
+    build: Callable[..., connexion.AsyncApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = free_port()
+    monkeypatch.setenv("METRICS_PORT", str(port))
+    with build().test_client():
+        assert httpx.get(f"http://127.0.0.1:{port}/metrics").status_code == 200
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2)
+
+
+def test_a_taken_metrics_port_is_logged_and_the_app_serves_anyway(
+    build: Callable[..., connexion.AsyncApp],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("METRICS_PORT", str(taken.getsockname()[1]))
+        with build().test_client() as client:
+            assert client.get("/healthz").status_code == 200
+    assert "metrics not served" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, None),
+        ({"METRICS_PORT": ""}, None),
+        ({"METRICS_PORT": "9100"}, MetricsListener("127.0.0.1", 9100)),  # loopback by default
+        ({"METRICS_PORT": "9100", "METRICS_HOST": "0.0.0.0"}, MetricsListener("0.0.0.0", 9100)),
+    ],
+)
+def test_the_listener_from_the_environment(
+    environ: dict[str, str], expected: MetricsListener | None
+) -> None:
+    assert MetricsListener.from_env(environ) == expected
+
+
+@pytest.mark.parametrize("port", ["http", "-1", "0", "70000"])
+def test_a_bad_metrics_port_is_refused(port: str) -> None:
+    with pytest.raises(ValueError, match="METRICS_PORT"):
+        MetricsListener.from_env({"METRICS_PORT": port})
+
+
+@pytest.mark.parametrize(("value", "status"), [(None, 200), ("true", 200), ("false", 404)])
+def test_swagger_ui_can_be_switched_off_by_the_environment(
+    handlers: InMemoryIdeas, monkeypatch: pytest.MonkeyPatch, value: str | None, status: int
+) -> None:
+    from generated.idea.app import create_app
+
+    if value is None:
+        monkeypatch.delenv("SWAGGER_UI", raising=False)
+    else:
+        monkeypatch.setenv("SWAGGER_UI", value)
+    client = create_app(handlers).test_client()
+    assert client.get("/ui/").status_code == status
 
 
 def test_metrics_are_not_in_the_contract(client: TestClient) -> None:

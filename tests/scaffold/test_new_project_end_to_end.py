@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from tests.scaffold.edits import add_delete_to_the_contracts, implement_delete
 
 pytestmark = pytest.mark.stack
@@ -81,7 +80,11 @@ def test_a_new_project_from_the_wheel_runs_end_to_end(contractgen_venv: Path) ->
     try:
         output = sh(*up, cwd=project)
         assert "notes-outbox RUNNING" in output
-        token = mint_token("stranger", [], secret=LOCAL_SECRET, issuer="shop", audience="shop")
+        minted = subprocess.run(
+            [contractgen, "token", "--dev-secret"], cwd=project, capture_output=True, text=True
+        )
+        assert minted.returncode == 0, minted.stderr
+        token = minted.stdout.strip()
         headers = {"Authorization": f"Bearer {token}"}
         notes = f"http://127.0.0.1:{8001 + PORTS['--apps-offset']}"
         audit = f"http://127.0.0.1:{8002 + PORTS['--apps-offset']}"

@@ -96,6 +96,7 @@ def test_service_names_are_checked(project: Path) -> None:
 
 
 BUILD = """
+from contractgen.identity import Identity
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings
 from contractgen.runtime.settings import ServiceSettings, default_database_url
 from services.notes.bootstrap import SERVICE as NOTES
@@ -105,7 +106,7 @@ for definition in (NOTES, AUDIT):
     settings = ServiceSettings(
         definition.name,
         default_database_url(definition.name),
-        JwtSettings(secret=LOCAL_SECRET, issuer="shop", audience="shop"),
+        JwtSettings(Identity("shop", "shop"), secret=LOCAL_SECRET),
         kafka_bootstrap_servers="127.0.0.1:1",
     )
     definition.build_app(settings)  # checks every handler against the contract

@@ -18,6 +18,7 @@ from contractgen.gen.compose import ComposeService, compose_files
 from contractgen.gen.connectors import CONNECTORS
 from contractgen.gen.naming import DEFAULT_PORT, header
 from contractgen.gen.render import render
+from contractgen.runtime.observability import DEFAULT_METRICS_PORT
 from contractgen.spec.project import Project, ServiceSpec
 from contractgen.topics import dead_letter_topic
 
@@ -125,6 +126,7 @@ def deploy_files(project: Project) -> dict[str, str]:
             name=service.name,
             k8s_name=_k8s_name(service.name),
             port=_port(service),
+            metrics_port=DEFAULT_METRICS_PORT,
         )
     for service in project.services:
         path = f"deploy/docker/{service.name}/Dockerfile"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from contractgen.config import config_for_specs
+from contractgen.identity import Identity
 from contractgen.runtime.jwt import LOCAL_SECRET, JwtSettings, JwtVerifier
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import ServiceSpec, load_project
@@ -92,18 +96,25 @@ def mock_command(
     from contractgen.runtime.observability import configure_logging
 
     spec = load_service(specs, service)
-    defaults = JwtSettings.from_env()
+    declared = config_for_specs(specs).identity
+    issuer = jwt_issuer or os.environ.get("JWT_ISSUER") or (declared.issuer if declared else None)
+    audience = (
+        jwt_audience or os.environ.get("JWT_AUDIENCE") or (declared.audience if declared else None)
+    )
+    if not issuer or not audience:
+        raise click.UsageError(
+            "no token issuer/audience: declare [identity] in contractgen.toml, or pass "
+            "--jwt-issuer and --jwt-audience"
+        )
+    base = declared or Identity(issuer, audience)
+    identity = dataclasses.replace(base, issuer=issuer, audience=audience)
     if not jwt_secret:
         click.echo(
             "contractgen mock: warning: accepting tokens signed with the local development "
             "secret (pass --jwt-secret or set JWT_SECRET for another)",
             err=True,
         )
-    settings = JwtSettings(
-        secret=jwt_secret or LOCAL_SECRET,
-        issuer=jwt_issuer or defaults.issuer,
-        audience=jwt_audience or defaults.audience,
-    )
+    settings = JwtSettings(identity, secret=jwt_secret or LOCAL_SECRET)
     app = mock_app(spec, verify_token=JwtVerifier(settings), seed=seed)
     port = port or spec.openapi.port or 8000
     click.echo(f"contractgen mock: {service} on http://{host}:{port} (Ctrl-C stops it)", err=True)

@@ -8,6 +8,7 @@ observability and body-limit middlewares in front of every service.
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -21,7 +22,12 @@ from starlette.responses import Response
 
 from contractgen.runtime.interfaces import HandlerError, check_interface
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
-from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
+from contractgen.runtime.observability import (
+    HttpMetrics,
+    MetricsListener,
+    ObservabilityMiddleware,
+    serving_metrics,
+)
 from contractgen.runtime.outages import answer_outages
 from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
 from contractgen.runtime.servers import ServerListMiddleware
@@ -100,6 +106,9 @@ def service_name_of(interface: type) -> str:
     return parts[-2] if len(parts) > 1 else parts[0]
 
 
+_NO = frozenset({"0", "false", "no", "off"})
+
+
 def create_app(
     *,
     spec: Path,
@@ -113,9 +122,13 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     lifespan: Lifespan | None = None,
 ) -> connexion.AsyncApp:
-    """The service's app: checked handlers, request ids, JSON access logs, `/metrics`, body limit."""
+    """The service's app: checked handlers, request ids, JSON access logs, body limit; metrics
+    on `METRICS_PORT` while it runs; the Swagger UI unless `swagger_ui` or `SWAGGER_UI=false`
+    says no."""
     check_handlers(handlers, interface, operations)
     service = service_name or service_name_of(interface)
+    metrics = HttpMetrics(service)  # one registry per app: tests build many apps
+    swagger_ui = swagger_ui and os.environ.get("SWAGGER_UI", "").lower() not in _NO
     endpoints = {
         operation_id: _endpoint(getattr(handlers, binding.method), binding)
         for operation_id, binding in operations.items()
@@ -125,7 +138,7 @@ def create_app(
         specification_dir=spec.parent,
         security_map=bearer_security_map(verify_token),
         swagger_ui_options=connexion.options.SwaggerUIOptions(swagger_ui=swagger_ui),
-        lifespan=lifespan,
+        lifespan=serving_metrics(metrics, MetricsListener.from_env(), lifespan),
     )
     app.add_api(
         spec.name,
@@ -142,7 +155,7 @@ def create_app(
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         service=service,
         routes={op: binding.route.partition(" ")[2] for op, binding in operations.items()},
-        metrics=HttpMetrics(service),  # one registry per app: tests build many apps
+        metrics=metrics,
     )
     # Swagger UI's server list: the address it was loaded from, then the contract's servers.
     app.add_middleware(ServerListMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, spec=spec)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contractgen.runtime.app import Lifespan
 from contractgen.runtime.database import create_engine, database_ready, disposing
-from contractgen.runtime.jwt import JwtVerifier
+from contractgen.runtime.jwt import MISSING_KEYS, JwtConfigError, JwtVerifier
 from contractgen.runtime.security import TokenVerifier
 from contractgen.runtime.settings import ServiceSettings
 
@@ -38,7 +38,10 @@ def database_app(
     validate_responses: bool = False,
 ) -> Any:
     """The service's ASGI app on an engine created here: it connects on the first request and is
-    disposed of when the server stops; `/readyz` asks the database."""
+    disposed of when the server stops; `/readyz` asks the database. Without a token verification
+    key it refuses to start (fail closed)."""
+    if settings.jwt is None:
+        raise JwtConfigError(MISSING_KEYS)
     engine = create_engine(settings.database_url)
 
     async def ready() -> bool:

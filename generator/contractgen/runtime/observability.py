@@ -1,34 +1,36 @@
 """Per request: an id, the trace context, one JSON log line and Prometheus metrics.
 
 `ObservabilityMiddleware` is a pure ASGI middleware that `create_app` puts in front of Connexion's
-exception handling, so it sees every response, problems included. It also serves `GET /metrics`.
+exception handling, so it sees every response, problems included. The metrics are not served on
+the app's own port (which an ingress exposes): `serving_metrics` serves them on a port of their
+own, `METRICS_PORT`, for Prometheus inside the cluster.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import perf_counter
+from wsgiref.simple_server import WSGIServer
 
 from connexion.middleware.abstract import ROUTING_CONTEXT
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contractgen.runtime.tracing import set_traceparent
 
-METRICS_PATH = "/metrics"
+DEFAULT_METRICS_PORT = 9100
+"""The metrics port in containers (the generated manifests set `METRICS_PORT` to it)."""
 UNMATCHED = "unmatched"
 # Anything else is counted as OTHER: a client must not be able to invent label values.
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -119,8 +121,64 @@ class HttpMetrics:
         children[0].inc()
         children[1].observe(seconds)
 
-    def render(self) -> bytes:
-        return generate_latest(self.registry)
+
+@dataclass(frozen=True)
+class MetricsListener:
+    """Where a process serves its metrics: a port of its own, loopback unless told otherwise."""
+
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> MetricsListener | None:
+        """`METRICS_PORT` (unset or empty: no metrics served) and `METRICS_HOST` (default
+        127.0.0.1; containers set 0.0.0.0 so that Prometheus can scrape the pod)."""
+        env = os.environ if environ is None else environ
+        port = env.get("METRICS_PORT", "").strip()
+        if not port:
+            return None
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"METRICS_PORT must be a port number, not {port!r}")
+        return cls(env.get("METRICS_HOST") or "127.0.0.1", int(port))
+
+
+Lifespan = Callable[[object], AbstractAsyncContextManager[None]]
+
+
+def serving_metrics(
+    metrics: HttpMetrics, listener: MetricsListener | None, inner: Lifespan | None
+) -> Lifespan | None:
+    """A lifespan that serves `metrics` on `listener` while the app runs, around `inner`."""
+    if listener is None:
+        return inner
+
+    log = logging.getLogger("contractgen.metrics")
+    url = f"http://{listener.host}:{listener.port}/metrics"
+
+    @asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        started: tuple[WSGIServer, threading.Thread] | None = None
+        try:
+            started = start_http_server(listener.port, listener.host, metrics.registry)
+        except OSError as error:
+            # Metrics matter less than serving: a taken port is logged, not fatal.
+            log.error("metrics not served: %s", error, extra={"metrics_url": url})
+        else:
+            log.info("metrics served", extra={"metrics_url": url})
+        try:
+            if inner is None:
+                yield
+            else:
+                async with inner(app):
+                    yield
+        finally:
+            if started is not None:
+                server, thread = started
+                server.shutdown()
+                server.server_close()
+                thread.join(timeout=5)
+
+    return lifespan
 
 
 class ObservabilityMiddleware:
@@ -137,9 +195,6 @@ class ObservabilityMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
-        if scope["path"] == METRICS_PATH and scope["method"] in ("GET", "HEAD"):
-            await self._serve_metrics(scope, send)
             return
         start = perf_counter()
         incoming_id = traceparent = None
@@ -202,14 +257,3 @@ class ObservabilityMiddleware:
                     "request_id": request_id,
                 },
             )
-
-    async def _serve_metrics(self, scope: Scope, send: Send) -> None:
-        body = self._metrics.render()
-        headers = [
-            (b"content-type", CONTENT_TYPE_LATEST.encode("ascii")),
-            (b"content-length", str(len(body)).encode("ascii")),
-        ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send(
-            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
-        )

@@ -78,7 +78,10 @@ def run(definition: ServiceDefinition, argv: Sequence[str] | None = None) -> Non
         return
     import uvicorn
 
-    app = definition.build_app(settings)
+    try:
+        app = definition.build_app(settings)
+    except ValueError as error:  # e.g. no token verification key: refuse to start, and say why
+        raise SystemExit(f"{definition.name}: {error}") from None
     uvicorn.run(app, host=args.host, port=args.port, log_config=None)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from contractgen.identity import Identity
 from contractgen.runtime.inbox import DEFAULT_INBOX_RETENTION, DEFAULT_PRUNE_INTERVAL_SECONDS
-from contractgen.runtime.jwt import JwtSettings
+from contractgen.runtime.jwt import MISSING_KEYS, JwtConfigError, JwtSettings
 
 DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9092"
 KAFKA_SECURITY_ENV = {
@@ -56,7 +56,9 @@ def sync_url(database_url: str) -> str:
 class ServiceSettings:
     name: str
     database_url: str
-    jwt: JwtSettings
+    jwt: JwtSettings | None
+    """How the API verifies tokens; None when no key is configured (a consumer needs none; the
+    app refuses to start without one)."""
     migration_database_url: str = ""
     kafka_bootstrap_servers: str = DEFAULT_KAFKA_BOOTSTRAP_SERVERS
     consumer_group: str = ""
@@ -85,7 +87,7 @@ class ServiceSettings:
         return cls(
             name=name,
             database_url=database_url,
-            jwt=JwtSettings.from_env(identity=identity, environ=env),
+            jwt=_jwt(identity, env),
             migration_database_url=env.get(f"{prefix}_MIGRATION_DATABASE_URL") or database_url,
             kafka_bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS")
             or DEFAULT_KAFKA_BOOTSTRAP_SERVERS,
@@ -98,6 +100,24 @@ class ServiceSettings:
                 env, f"{prefix}_INBOX_PRUNE_INTERVAL_SECONDS", DEFAULT_PRUNE_INTERVAL_SECONDS
             ),
         )
+
+
+def _jwt(identity: Identity | None, env: Mapping[str, str]) -> JwtSettings | None:
+    """The token settings, or None when no verification key is configured at all."""
+    if identity is None:
+        issuer, audience = env.get("JWT_ISSUER"), env.get("JWT_AUDIENCE")
+        if not issuer or not audience:
+            raise JwtConfigError(
+                "the project declares no [identity] in contractgen.toml: set JWT_ISSUER and "
+                "JWT_AUDIENCE"
+            )
+        identity = Identity(issuer, audience)
+    try:
+        return JwtSettings.from_env(identity, env)
+    except JwtConfigError as error:
+        if str(error) == MISSING_KEYS:
+            return None
+        raise
 
 
 def _positive(env: Mapping[str, str], name: str, default: float) -> float:

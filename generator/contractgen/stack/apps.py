@@ -44,9 +44,14 @@ def platform_apps(project: Project, port_offset: int = 0) -> list[App]:
     return apps
 
 
+METRICS_PORT_OFFSET = 1000
+"""An API on port 8002 serves its metrics on 127.0.0.1:9002 (never on its own port)."""
+
+
 def start_app(process: ManagedProcess, app: App, root: Path, env: dict[str, str]) -> None:
     command = [sys.executable, "-m", "contractgen", "serve", "--project", str(root)]
-    process.start([*command, app.service, *app.args], {**env, "PYTHONPATH": str(root)})
+    metrics = {"METRICS_PORT": str(app.port + METRICS_PORT_OFFSET)} if app.port else {}
+    process.start([*command, app.service, *app.args], {**env, **metrics, "PYTHONPATH": str(root)})
 
 
 def wait_for_app(process: ManagedProcess, app: App, timeout: float = 60.0) -> None:

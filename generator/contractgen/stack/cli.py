@@ -123,7 +123,6 @@ def up(
     apps: bool,
 ) -> None:
     """Start whatever is not running and wait until each part is ready (idempotent)."""
-    from contractgen.runtime.jwt import mint_token
     from contractgen.stack.artifacts import StackError
 
     ports = Ports(postgres_port, kafka_port, controller_port, connect_port, apps_offset)
@@ -142,10 +141,9 @@ def up(
     for app, _ in stack.apps.values():
         if app.url:
             click.echo(f"  {app.name:<13} {app.url}/ui/")
-    token = mint_token("local-developer", [1], ttl_seconds=86400)
+    # The apps verify with the local development secret; the identity is the project's.
     click.echo(
-        "\nA token for organization 1, valid 24 h (mint others with "
-        "`contractgen token --org ID`):\n" + token
+        "\nTokens for these apps: contractgen token --dev-secret --identity MODULE:NAME --tenant ID"
     )
     click.echo(f"\nLogs: {stack.state_dir / 'logs'}/   Stop: make down")
 

@@ -7,6 +7,7 @@ from contractgen.runtime.principal import Principal
 from services.activity.domain.activities import RecordedActivity
 from services.activity.domain.rules import ensure_member
 from services.activity.service_layer.unit_of_work import ActivityUnitOfWork
+from services.identity import organization_ids
 
 
 async def list_activities(
@@ -18,6 +19,6 @@ async def list_activities(
 ) -> Page[RecordedActivity]:
     """The organization's activities, newest first, maybe of one type only; an empty page when
     it has none."""
-    ensure_member(principal.organizations, organization_id)
+    ensure_member(organization_ids(principal), organization_id)
     async with uow:
         return await uow.activities.page(organization_id, request, type_)

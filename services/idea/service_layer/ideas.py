@@ -11,12 +11,13 @@ from services.idea.domain.ideas import Idea, IdeaDraft, NewIdea
 from services.idea.domain.rules import checked_id, ensure_member
 from services.idea.service_layer import events
 from services.idea.service_layer.unit_of_work import IdeaUnitOfWork
+from services.identity import organization_ids
 
 
 async def create_idea(
     uow: IdeaUnitOfWork, principal: Principal, organization_id: int, draft: IdeaDraft, now: datetime
 ) -> Idea:
-    ensure_member(principal.organizations, organization_id)
+    ensure_member(organization_ids(principal), organization_id)
     new = NewIdea(organization_id, draft, now)
     async with uow:
         idea = await uow.ideas.add(new)
@@ -27,7 +28,7 @@ async def create_idea(
 async def get_idea(
     uow: IdeaUnitOfWork, principal: Principal, organization_id: int, idea_id: int
 ) -> Idea:
-    ensure_member(principal.organizations, organization_id)
+    ensure_member(organization_ids(principal), organization_id)
     async with uow:
         return await _existing(uow, organization_id, idea_id)
 
@@ -36,7 +37,7 @@ async def list_ideas(
     uow: IdeaUnitOfWork, principal: Principal, organization_id: int, request: PageRequest
 ) -> Page[Idea]:
     """The organization's ideas, newest first; an empty page when it has none."""
-    ensure_member(principal.organizations, organization_id)
+    ensure_member(organization_ids(principal), organization_id)
     async with uow:
         return await uow.ideas.page(organization_id, request)
 
@@ -49,7 +50,7 @@ async def update_idea(
     draft: IdeaDraft,
     now: datetime,
 ) -> Idea:
-    ensure_member(principal.organizations, organization_id)
+    ensure_member(organization_ids(principal), organization_id)
     async with uow:
         idea = (await _existing(uow, organization_id, idea_id, lock=True)).revised(draft, now)
         await uow.ideas.save(idea)
@@ -60,7 +61,7 @@ async def update_idea(
 async def delete_idea(
     uow: IdeaUnitOfWork, principal: Principal, organization_id: int, idea_id: int, now: datetime
 ) -> None:
-    ensure_member(principal.organizations, organization_id)
+    ensure_member(organization_ids(principal), organization_id)
     async with uow:
         idea = await _existing(uow, organization_id, idea_id, lock=True)
         await uow.ideas.remove(idea)

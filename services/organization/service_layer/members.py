@@ -5,6 +5,7 @@ from __future__ import annotations
 from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import MemberCreated
+from services.identity import organization_ids
 from services.organization.adapters.repository import Repository
 from services.organization.domain.errors import UnknownMember
 from services.organization.domain.members import Member, new_member
@@ -22,7 +23,7 @@ async def create_member(
     role_id: int,
     department_id: int,
 ) -> Member:
-    ensure_visible(organization_id, principal.organizations)
+    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
@@ -50,7 +51,7 @@ async def create_member(
 async def get_member(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, member_id: int
 ) -> Member:
-    ensure_visible(organization_id, principal.organizations)
+    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
@@ -63,7 +64,7 @@ async def get_member(
 async def list_members(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, page: PageRequest
 ) -> Page[Member]:
-    ensure_visible(organization_id, principal.organizations)
+    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)

@@ -7,6 +7,7 @@ from datetime import datetime
 from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import OrganizationCreated
+from services.identity import organization_ids
 from services.organization.adapters.repository import Repository
 from services.organization.domain.errors import UnknownOrganization
 from services.organization.domain.organizations import (
@@ -39,7 +40,7 @@ async def create_organization(
 async def get_organization(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int
 ) -> Organization:
-    ensure_visible(organization_id, principal.organizations)
+    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         return await visible_organization(Repository(uow.connection), principal, organization_id)
 
@@ -49,14 +50,16 @@ async def list_organizations(
 ) -> Page[Organization]:
     """The caller's organizations: those their token names (and that exist)."""
     async with uow:
-        return await Repository(uow.connection).list_organizations(principal.organizations, page)
+        return await Repository(uow.connection).list_organizations(
+            organization_ids(principal), page
+        )
 
 
 async def visible_organization(
     repository: Repository, principal: Principal, organization_id: int
 ) -> Organization:
     """The organization, if the caller belongs to it and it exists; otherwise UnknownOrganization."""
-    ensure_visible(organization_id, principal.organizations)
+    ensure_visible(organization_id, organization_ids(principal))
     organization = await repository.get_organization(organization_id)
     if organization is None:
         raise UnknownOrganization(organization_id)
