@@ -142,10 +142,13 @@ def up(
         if app.url:
             click.echo(f"  {app.name:<13} {app.url}/ui/")
     # The apps verify with the local development secret; the identity is the project's.
-    click.echo(
-        "\nTokens for these apps: contractgen token --dev-secret --identity MODULE:NAME --tenant ID"
+    tenant = (
+        " --tenant ID"
+        if stack.project.config.identity and stack.project.config.identity.tenant_claim
+        else ""
     )
-    click.echo(f"\nLogs: {stack.state_dir / 'logs'}/   Stop: make down")
+    click.echo(f"\nTokens for these apps: contractgen token --dev-secret{tenant}")
+    click.echo(f"\nLogs: {stack.state_dir / 'logs'}/   Stop: contractgen stack down")
 
 
 @stack_group.command()
