@@ -9,9 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from contractgen.outbox_wire import (
+    ID_COLUMN,
+    KEY_COLUMN,
+    OUTBOX_TABLE,
+    PAYLOAD_COLUMN,
+    TOPIC_COLUMN,
+    header_placement,
+)
+
 # Columns beyond the router's defaults, carried as Kafka headers.
-OUTBOX_TABLE = "outbox"  # the table name contractgen.runtime.outbox defines
-HEADER_FIELDS = "type:header:eventType,schema_id:header:schemaId,traceparent:header:traceparent,occurred_at:header:occurredAt"
 
 
 def publication_name(service: str) -> str:
@@ -29,13 +36,13 @@ def _outbox_router() -> dict[str, str]:
     return {
         "transforms": "outbox",
         "transforms.outbox.type": "io.debezium.transforms.outbox.EventRouter",
-        "transforms.outbox.table.field.event.id": "id",
-        "transforms.outbox.table.field.event.key": "aggregateid",
-        "transforms.outbox.table.field.event.payload": "payload",
-        "transforms.outbox.route.by.field": "aggregatetype",
+        "transforms.outbox.table.field.event.id": ID_COLUMN,
+        "transforms.outbox.table.field.event.key": KEY_COLUMN,
+        "transforms.outbox.table.field.event.payload": PAYLOAD_COLUMN,
+        "transforms.outbox.route.by.field": TOPIC_COLUMN,
         # aggregatetype holds the AsyncAPI channel address: route each row to it verbatim.
         "transforms.outbox.route.topic.replacement": "${routedByValue}",
-        "transforms.outbox.table.fields.additional.placement": HEADER_FIELDS,
+        "transforms.outbox.table.fields.additional.placement": header_placement(),
         "transforms.outbox.table.expand.json.payload": "false",
         "key.converter": "org.apache.kafka.connect.storage.StringConverter",
         "value.converter": "io.debezium.converters.BinaryDataConverter",

@@ -16,9 +16,9 @@ import yaml
 from contractgen import __version__
 from contractgen.gen.compose import ComposeService, compose_files
 from contractgen.gen.connectors import CONNECTORS
-from contractgen.gen.naming import DEFAULT_PORT, header
+from contractgen.gen.naming import header
 from contractgen.gen.render import render
-from contractgen.runtime.observability import DEFAULT_METRICS_PORT
+from contractgen.ports import DEFAULT_METRICS_PORT, DEFAULT_PORT
 from contractgen.spec.project import Project, ServiceSpec
 from contractgen.topics import dead_letter_topic
 

@@ -6,8 +6,6 @@ import re
 
 from contractgen import __version__
 
-DEFAULT_PORT = 8080  # for a service whose contract names no `info.x-port`
-
 
 def snake(name: str) -> str:
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)

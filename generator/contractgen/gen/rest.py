@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contractgen import __version__
-from contractgen.gen.naming import DEFAULT_PORT, header
+from contractgen.gen.naming import header
 from contractgen.gen.pytypes import (
     NONE,
     Import,
@@ -16,6 +16,7 @@ from contractgen.gen.pytypes import (
     is_object,
 )
 from contractgen.gen.render import render
+from contractgen.ports import DEFAULT_PORT
 from contractgen.spec.documents import Documents
 from contractgen.spec.openapi import Operation, schema_ref_name
 from contractgen.spec.project import ServiceSpec

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import fastavro
 
+from contractgen import outbox_wire as wire
 from contractgen.mock.avrodata import AvroData
 from contractgen.runtime.avro import AvroSchema
 from contractgen.spec.asyncapi import Channel, Message
@@ -80,11 +81,11 @@ def frame(
         ("__debezium.context.taskId", b"0"),
         ("__debezium.context.connectorName", connector.database.encode()),
         ("__debezium.context.runId", connector.run_id.encode()),
-        ("id", str(event_id or uuid.uuid4()).encode()),
-        ("eventType", message.name.encode()),
-        ("schemaId", schema.schema_id.encode()),
-        ("traceparent", traceparent.encode() if traceparent else None),
-        ("occurredAt", occurred_at_text(occurred_at or datetime.now(UTC)).encode()),
+        (wire.EVENT_ID, str(event_id or uuid.uuid4()).encode()),
+        (wire.EVENT_TYPE, message.name.encode()),
+        (wire.SCHEMA_ID, schema.schema_id.encode()),
+        (wire.TRACEPARENT, traceparent.encode() if traceparent else None),
+        (wire.OCCURRED_AT, occurred_at_text(occurred_at or datetime.now(UTC)).encode()),
     ]
     return KafkaRecord(
         topic=channel.address,

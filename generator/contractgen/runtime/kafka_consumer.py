@@ -30,6 +30,7 @@ from confluent_kafka import Consumer, Message, TopicPartition
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from contractgen import outbox_wire as wire
 from contractgen.runtime.avro import Event
 from contractgen.runtime.consumer import (
     Dispatcher,
@@ -101,20 +102,20 @@ def meta_for(message: Message) -> EventMeta:
     headers = {k: v.strip('"') for k, v in headers_dict(message.headers()).items()}
     key = message.key()
     try:
-        event_id = uuid.UUID(headers["id"])
-        occurred = headers.get("occurredAt")
+        event_id = uuid.UUID(headers[wire.EVENT_ID])
+        occurred = headers.get(wire.OCCURRED_AT)
         occurred_at = datetime.fromisoformat(occurred) if occurred else None
     except (KeyError, ValueError) as error:
         raise UndecodableEvent(f"missing or invalid outbox header: {error!r}") from error
     return EventMeta(
         event_id=event_id,
-        event_type=headers.get("eventType", ""),
+        event_type=headers.get(wire.EVENT_TYPE, ""),
         topic=str(message.topic()),
         key=key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key or ""),
         partition=int(message.partition() or 0),
         offset=int(message.offset() or 0),
-        schema_id=headers.get("schemaId"),
-        traceparent=headers.get("traceparent"),
+        schema_id=headers.get(wire.SCHEMA_ID),
+        traceparent=headers.get(wire.TRACEPARENT),
         occurred_at=occurred_at,
     )
 

@@ -29,7 +29,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contractgen.runtime.tracing import set_traceparent
 
-DEFAULT_METRICS_PORT = 9100
 """The metrics port in containers (the generated manifests set `METRICS_PORT` to it)."""
 UNMATCHED = "unmatched"
 # Anything else is counted as OTHER: a client must not be able to invent label values.

@@ -34,10 +34,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mssql
 
+from contractgen.outbox_wire import OUTBOX_TABLE
 from contractgen.runtime.avro import Event
 from contractgen.runtime.tracing import current_traceparent
 
-OUTBOX_TABLE = "outbox"
 # bytea on PostgreSQL; VARBINARY(max) on SQL Server (LargeBinary alone means the deprecated IMAGE).
 PAYLOAD = LargeBinary().with_variant(mssql.VARBINARY("max"), "mssql")  # type: ignore[no-untyped-call]
 E = TypeVar("E", bound=Event)

@@ -26,7 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractgen.gen.connectors import OUTBOX_TABLE, publication_name
+from contractgen.gen.connectors import publication_name
+from contractgen.outbox_wire import OUTBOX_TABLE
 
 
 @dataclass(frozen=True)
