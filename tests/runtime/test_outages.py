@@ -15,16 +15,17 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from contractgen.runtime.jwt import mint_token
+from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.runtime.outages import is_outage
 from contractgen.stack.postgres import PostgresCluster
 from contractgen.testing.outbox import outbox_log, start_outbox_log, stop_outbox_log
 from services.idea.bootstrap import SERVICE, build_app
+from services.identity import IDENTITY
 from tests.conftest import free_port
 from tests.settings import settings_for
 
 PROBLEM = "application/problem+json"
-AUTH = {"Authorization": f"Bearer {mint_token('outage', [1])}"}
+AUTH = {"Authorization": f"Bearer {mint_token(IDENTITY, 'outage', [1], secret=LOCAL_SECRET)}"}
 
 
 @pytest.fixture
