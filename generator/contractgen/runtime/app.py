@@ -19,6 +19,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.responses import Response
 
+from contractgen.runtime.allow import AllowMiddleware
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import HttpMetrics, ObservabilityMiddleware
 from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
@@ -159,6 +160,12 @@ def create_app(
         service=service,
         routes={op: binding.route.partition(" ")[2] for op, binding in operations.items()},
         metrics=HttpMetrics(service),  # one registry per app: tests build many apps
+    )
+    # A 405 lists every method of its path, not those of the first route that has it.
+    app.add_middleware(
+        AllowMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        routes=[binding.route for binding in operations.values()],
     )
     # After routing (a 413 is counted under its route), before the token's crypto and the body.
     app.add_middleware(

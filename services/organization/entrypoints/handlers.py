@@ -56,7 +56,11 @@ class OrganizationApi(OrganizationHandlers):
     ) -> models.Organization:
         with as_problems():
             created = await organizations.create_organization(
-                self._new_uow(), body["name"], body["description"], now=self._clock()
+                self._new_uow(),
+                principal,
+                body["name"],
+                body["description"],
+                now=self._clock(),
             )
         return responses.organization(created)
 

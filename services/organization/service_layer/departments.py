@@ -6,7 +6,6 @@ from contractgen.runtime.principal import Principal
 from generated.organization.events import DepartmentCreated
 from services.organization.adapters.repository import Repository
 from services.organization.domain.departments import Department, new_department
-from services.organization.domain.organizations import ensure_visible
 from services.organization.domain.pages import Page, PageRequest
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
@@ -15,7 +14,6 @@ from services.organization.service_layer.unit_of_work import OrganizationUnitOfW
 async def create_department(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, name: str
 ) -> Department:
-    ensure_visible(organization_id, principal.organizations)
     new = new_department(organization_id, name)
     async with uow:
         repository = Repository(uow.connection)
@@ -33,7 +31,6 @@ async def create_department(
 async def list_departments(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, page: PageRequest
 ) -> Page[Department]:
-    ensure_visible(organization_id, principal.organizations)
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)

@@ -7,7 +7,6 @@ from generated.organization.events import MemberCreated
 from services.organization.adapters.repository import Repository
 from services.organization.domain.errors import UnknownMember
 from services.organization.domain.members import Member, new_member
-from services.organization.domain.organizations import ensure_visible
 from services.organization.domain.pages import Page, PageRequest
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
@@ -22,7 +21,6 @@ async def create_member(
     role_id: int,
     department_id: int,
 ) -> Member:
-    ensure_visible(organization_id, principal.organizations)
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
@@ -50,7 +48,6 @@ async def create_member(
 async def get_member(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, member_id: int
 ) -> Member:
-    ensure_visible(organization_id, principal.organizations)
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
@@ -63,7 +60,6 @@ async def get_member(
 async def list_members(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, page: PageRequest
 ) -> Page[Member]:
-    ensure_visible(organization_id, principal.organizations)
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
