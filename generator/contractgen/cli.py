@@ -13,6 +13,7 @@ from contractgen.gen.project import project_files, stale_files, write_atomically
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
 from contractgen.stack.cli import stack_group
+from contractgen.testing.command import test_command
 from contractgen.tokens import token_command
 
 SPECS = click.option(
@@ -115,3 +116,4 @@ def check(specs: Path, out: Path, quiet: bool) -> None:
 
 main.add_command(token_command)
 main.add_command(stack_group)
+main.add_command(test_command)

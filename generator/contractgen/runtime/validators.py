@@ -17,13 +17,13 @@ from typing import Any
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
+from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
     ParameterValidator,
 )
-from connexion.utils import is_null, is_nullable
 from jsonschema import Draft4Validator, ValidationError
 
 from contractgen.runtime.ecma import ecma_validator

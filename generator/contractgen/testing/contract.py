@@ -16,6 +16,7 @@ from typing import Any
 
 import hypothesis.strategies as st
 import schemathesis
+import sqlalchemy as sa
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
@@ -45,6 +46,36 @@ class OutboxRow:
     type: str
     aggregate_id: str
     payload: bytes
+    columns: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """Every column of the row by name (topic, headers), where the reader has them."""
+
+
+def outbox_reader(database_url: str, table: str = "outbox") -> Callable[[], list[OutboxRow]]:
+    """Reads a service's whole outbox table (a test's window on what calls wrote)."""
+    engine = sa.create_engine(_sync(database_url), poolclass=sa.pool.NullPool)
+    outbox = sa.Table(table, sa.MetaData(), autoload_with=engine)
+
+    def read() -> list[OutboxRow]:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.select(outbox)).mappings().all()
+        return [
+            OutboxRow(str(r["id"]), r["type"], r["aggregateid"], bytes(r["payload"]), dict(r))
+            for r in rows
+        ]
+
+    return read
+
+
+def _sync(database_url: str) -> str:
+    """The blocking twin of an async URL (psycopg serves both ways)."""
+    url = sa.make_url(database_url)
+    drivers = {
+        "postgresql+asyncpg": "postgresql+psycopg",
+        "postgresql+psycopg_async": "postgresql+psycopg",
+    }
+    return url.set(drivername=drivers.get(url.drivername, url.drivername)).render_as_string(
+        hide_password=False
+    )
 
 
 @dataclass
