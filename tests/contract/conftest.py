@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
-import sqlalchemy as sa
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
 from contractgen.runtime.jwt import mint_token
-from contractgen.testing.contract import OutboxRow
+from contractgen.spec.project import ServiceSpec, load_project
 
 # Organizations the contract tests' caller belongs to; generated ids are mixed with these.
 ORGANIZATIONS = (1, 2)
+SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 
 def bearer(organizations: Sequence[int] = ORGANIZATIONS) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token('contract-tests', list(organizations))}"}
 
 
-def outbox_reader(database_url: str) -> Callable[[], list[OutboxRow]]:
-    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
-    table = sa.table(
-        "outbox", sa.column("id"), sa.column("type"), sa.column("aggregateid"), sa.column("payload")
-    )
-
-    def read() -> list[OutboxRow]:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.select(table)).all()
-        return [OutboxRow(str(r.id), r.type, r.aggregateid, bytes(r.payload)) for r in rows]
-
-    return read
+@cache
+def service_spec(name: str) -> ServiceSpec:
+    (service,) = [s for s in load_project(SPECS).services if s.name == name]
+    return service

@@ -186,7 +186,7 @@ def python_schema(schema: Any) -> Any:
         return [python_schema(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    rewritten = {}
+    rewritten: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "pattern" and isinstance(value, str):
             try:

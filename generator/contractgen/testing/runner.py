@@ -111,6 +111,8 @@ class RunOptions:
     max_examples: int | None = None
     workdir: Path | None = None
     """Where schemathesis keeps its replay cache (`.schemathesis/`); the current folder if None."""
+    extra_arguments: tuple[str, ...] = ()
+    """More `st run` options (filters, phases); never a check switched off by the framework."""
 
 
 def run_schemathesis(
@@ -134,6 +136,7 @@ def run_schemathesis(
             arguments += ["-H", f"{name}: {value}"]
         if options.max_examples is not None:
             arguments += ["--max-examples", str(options.max_examples)]
+        arguments += list(options.extra_arguments)
         if window is not None:
             window.start()
         _active = window
