@@ -19,6 +19,7 @@ from contractgen.serve import serve_command
 from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
 from contractgen.stack.cli import stack_group
+from contractgen.testing.command import test_command
 from contractgen.tokens import token_command
 
 SPECS = click.option(
@@ -139,3 +140,4 @@ main.add_command(diff_command)
 main.add_command(docs_command)
 main.add_command(mock_command)
 main.add_command(mock_events_command)
+main.add_command(test_command)

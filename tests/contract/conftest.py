@@ -2,46 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
 
 import pytest
 
 from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
-from contractgen.testing.contract import OutboxRow
-from contractgen.testing.outbox import outbox_log, start_outbox_log, stop_outbox_log
+from contractgen.spec.project import ServiceSpec, load_project
+from contractgen.testing.contract import close_outbox_readers
 from services.identity import IDENTITY
 
 # Organizations the contract tests' caller belongs to; generated ids are mixed with these.
 ORGANIZATIONS = (1, 2)
+SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 
 def bearer(organizations: Sequence[int] = ORGANIZATIONS) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {mint_token(IDENTITY, 'contract-tests', list(organizations), secret=LOCAL_SECRET)}"
-    }
+    token = mint_token(IDENTITY, "contract-tests", list(organizations), secret=LOCAL_SECRET)
+    return {"Authorization": f"Bearer {token}"}
 
 
-_logged: list[str] = []
-
-
-def outbox_reader(database_url: str) -> Callable[[], list[OutboxRow]]:
-    """What the service commits to its outbox from now on, read from the WAL (the outbox
-    table itself stays empty: see contractgen.testing.outbox). The log's slot is dropped when
-    the test module ends."""
-    start_outbox_log(database_url)
-    _logged.append(database_url)
-
-    def read() -> list[OutboxRow]:
-        return [
-            OutboxRow(row.id, row.type, row.aggregateid, row.payload)
-            for row in outbox_log(database_url)
-        ]
-
-    return read
+@cache
+def service_spec(name: str) -> ServiceSpec:
+    (service,) = [s for s in load_project(SPECS).services if s.name == name]
+    return service
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _drop_outbox_logs() -> Iterator[None]:
+    """The WAL logs the module's outbox readers opened are dropped when it ends."""
     yield
-    while _logged:
-        stop_outbox_log(_logged.pop())
+    close_outbox_readers()

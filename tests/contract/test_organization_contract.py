@@ -9,11 +9,16 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from contractgen.testing.contract import ContractWorld, assert_every_event_exercised
+from contractgen.testing.contract import (
+    ContractWorld,
+    assert_every_event_exercised,
+    outbox_reader,
+)
+from contractgen.testing.events import EventContract
 from generated.organization.events import EVENT_TYPES
 from generated.organization.handlers import OPERATIONS
 from services.organization.bootstrap import SERVICE, build_app
-from tests.contract.conftest import ORGANIZATIONS, bearer, outbox_reader
+from tests.contract.conftest import ORGANIZATIONS, bearer, service_spec
 from tests.settings import settings_for
 
 pytestmark = pytest.mark.postgres
@@ -53,6 +58,7 @@ def world(new_database: Callable[[str], str]) -> ContractWorld:
         operations=OPERATIONS,
         event_types=EVENT_TYPES,
         read_outbox=outbox_reader(url),
+        events=EventContract.of(service_spec("organization")),
         headers=headers,
         known_ids={
             "organizationId": organizations,

@@ -22,6 +22,23 @@ def _avro(doc: dict[str, Any]) -> dict[str, Any]:
     return _message(doc)["payload"]["schema"]
 
 
+def _link(**link: Any) -> Mutation:
+    """Give createWidget's 201 the link GetWidget."""
+
+    def mutate(doc: dict[str, Any]) -> None:
+        doc["paths"]["/widgets"]["post"]["responses"]["201"]["links"] = {"GetWidget": link}
+
+    return mutate
+
+
+LINK = "specs/widget/openapi.yaml#/paths/~1widgets/post/responses/201/links/GetWidget"
+WIDGET_NAME = "specs/widget/openapi.yaml#/components/schemas/WidgetCreate/properties/name"
+
+
+def _name_schema(doc: dict[str, Any]) -> dict[str, Any]:
+    return doc["components"]["schemas"]["WidgetCreate"]["properties"]["name"]
+
+
 RULES: list[tuple[str, str, Mutation, str, str]] = [
     # (rule, file, mutation, expected location, expected words in the message)
     (
@@ -132,6 +149,83 @@ RULES: list[tuple[str, str, Mutation, str, str]] = [
         "specs/widget/asyncapi.yaml#/info/x-databases",
         "outbox databases",
     ),
+    (
+        "link-by-operation-id",
+        "widget/openapi.yaml",
+        _link(operationRef="#/paths/~1widgets~1{widgetId}/get"),
+        LINK,
+        "must name its operation by operationId",
+    ),
+    (
+        "link-operation-exists",
+        "widget/openapi.yaml",
+        _link(operationId="getGadget", parameters={"widgetId": "$response.body#/id"}),
+        f"{LINK}/operationId",
+        "names operation 'getGadget', which does not exist",
+    ),
+    (
+        "link-parameter-exists",
+        "widget/openapi.yaml",
+        _link(operationId="getWidget", parameters={"gadgetId": "$response.body#/id"}),
+        f"{LINK}/parameters/gadgetId",
+        "operation 'getWidget' has no parameter 'gadgetId'",
+    ),
+    (
+        "link-parameter-location",
+        "widget/openapi.yaml",
+        _link(operationId="getWidget", parameters={"query.widgetId": "$response.body#/id"}),
+        f"{LINK}/parameters/query.widgetId",
+        "has no parameter 'query.widgetId'",
+    ),
+    (
+        "link-runtime-expression",
+        "widget/openapi.yaml",
+        _link(operationId="getWidget", parameters={"widgetId": "$response.bdy#/id"}),
+        f"{LINK}/parameters/widgetId",
+        "is not an OpenAPI runtime expression",
+    ),
+    (
+        "link-response-property",
+        "widget/openapi.yaml",
+        _link(operationId="getWidget", parameters={"widgetId": "$response.body#/ident"}),
+        f"{LINK}/parameters/widgetId",
+        "the response body has no property 'ident'",
+    ),
+    (
+        "link-request-body-taken",
+        "widget/openapi.yaml",
+        _link(operationId="getWidget", requestBody={"name": "x"}),
+        f"{LINK}/requestBody",
+        "operation 'getWidget' takes no JSON request body",
+    ),
+    (
+        "link-request-body-property",
+        "widget/openapi.yaml",
+        _link(operationId="createWidget", requestBody={"colour": "$response.body#/color"}),
+        f"{LINK}/requestBody/colour",
+        "request body has no property 'colour'",
+    ),
+    (
+        "storage-string-excludes-nul",
+        "widget/openapi.yaml",
+        lambda d: _name_schema(d).pop("pattern"),
+        WIDGET_NAME,
+        "a request string of a PostgreSQL-backed service must exclude NUL",
+    ),
+    (
+        "storage-pattern-refuses-nul",
+        "widget/openapi.yaml",
+        lambda d: _name_schema(d).update(pattern="\\S"),
+        WIDGET_NAME,
+        "pattern '\\\\S' lets NUL through",
+    ),
+    (
+        "storage-query-parameter",
+        "widget/openapi.yaml",
+        lambda d: d["paths"]["/widgets/{widgetId}"]["get"]["parameters"][1]["schema"].pop("enum"),
+        "specs/widget/openapi.yaml#/paths/~1widgets~1{widgetId}/get/parameters/1/schema",
+        "must exclude NUL",
+    ),
 ]
 
 
@@ -209,3 +303,19 @@ def test_every_problem_is_reported_at_once(project: tuple[Path, Path, dict[str, 
     assert "2 problem(s)" in run.stderr
     assert "#/operations/sendWidgetCreated/messages/0:" in run.stderr
     assert "local $refs only" in run.stderr
+
+
+def test_a_service_stored_only_on_sql_server_may_take_nul(
+    project: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    """NVARCHAR holds U+0000: the storage rule is PostgreSQL's."""
+    specs, _, _ = project
+    openapi, asyncapi = specs / "widget" / "openapi.yaml", specs / "widget" / "asyncapi.yaml"
+    document = yaml.safe_load(openapi.read_text())
+    _name_schema(document).pop("pattern")
+    openapi.write_text(yaml.safe_dump(document, sort_keys=False))
+    events = yaml.safe_load(asyncapi.read_text())
+    events["info"]["x-databases"] = ["sqlserver"]
+    asyncapi.write_text(yaml.safe_dump(events, sort_keys=False))
+    run = contractgen("validate", "--specs", specs)
+    assert run.exit_code == 0, run.stderr

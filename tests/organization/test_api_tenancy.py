@@ -16,9 +16,10 @@ A, B = 1, 2
 
 @pytest.fixture
 def tenants(client: TestClient) -> None:
-    """A and B, each with a role 'Engineer', a department 'R&D' and a member (B's is member 2)."""
+    """A and B, each with a role 'Engineer', a department 'R&D' and a member (B's is member 2).
+    Each is set up by its own founder: the callers of the tests did not create them."""
     for organization_id, name in ((A, "A"), (B, "B")):
-        token = auth(organization_id)
+        token = auth(organization_id, subject=f"founder of {name}")
         steps: list[tuple[str, dict[str, Any]]] = [
             ("/organizations", {"name": name, "description": "d"}),
             (f"/organizations/{organization_id}/roles", {"name": "Engineer"}),
@@ -43,8 +44,8 @@ REQUESTS = [
     ("POST", f"/organizations/{B}/members", {"name": "Eve", "roleId": B, "departmentId": B}),
     # Even with A's own role and department: the organization in the path is B.
     ("POST", f"/organizations/{B}/members", {"name": "Eve", "roleId": A, "departmentId": A}),
-    # Invalid input to B is still a 404: the caller learns nothing about B.
-    ("POST", f"/organizations/{B}/departments", {"name": "nul\u0000"}),
+    # A name the service could store but that is unusual is still B's business: 404.
+    ("POST", f"/organizations/{B}/departments", {"name": "\u001cx"}),
 ]
 
 
@@ -64,6 +65,23 @@ def test_a_caller_of_a_cannot_reach_b(
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"] == f"Organization {B} does not exist."
+    assert database.counts() == before
+
+
+def test_input_the_contract_refuses_is_a_400_whichever_the_organization(
+    client: TestClient, database: Database, tenants: None
+) -> None:
+    """NUL is outside the contract (PostgreSQL cannot store it): the contract's validation
+    answers before any organization is looked at, the same for A and for B."""
+    before = database.counts()
+    for organization_id in (A, B):
+        response = client.post(
+            f"/organizations/{organization_id}/departments",
+            json={"name": "nul\u0000"},
+            headers=auth(A),
+        )
+        assert response.status_code == 400
+        assert "does not match" in response.json()["detail"]
     assert database.counts() == before
 
 
@@ -87,5 +105,5 @@ def test_a_member_in_a_cannot_take_bs_role_or_department(
         {"name": "Eve", "roleId": A, "departmentId": B},
     ):
         response = client.post(f"/organizations/{A}/members", json=body, headers=auth(A))
-        assert response.status_code == 422
+        assert response.status_code == 409
     assert database.counts() == before

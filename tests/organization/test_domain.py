@@ -7,10 +7,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from contractgen.runtime.principal import Principal
 from services.organization.domain import errors
 from services.organization.domain.departments import Department, new_department
 from services.organization.domain.members import NewMember, new_member
-from services.organization.domain.organizations import ensure_visible, new_organization
+from services.organization.domain.organizations import (
+    Organization,
+    ensure_visible,
+    new_organization,
+)
 from services.organization.domain.roles import Role, new_role
 from services.organization.domain.text import checked_text, to_millis
 from services.organization.entrypoints.responses import timestamp
@@ -21,7 +26,7 @@ ENGINEER = Role(id=5, organization_id=1, name="Software engineer")
 
 def test_a_new_organization_keeps_its_text_and_the_time_to_the_millisecond() -> None:
     now = datetime(2026, 1, 31, 11, 0, 0, 999999, tzinfo=timezone(timedelta(hours=1)))
-    new = new_organization("Acme", "Makers of fine anvils.", now=now)
+    new = new_organization("Acme", "Makers of fine anvils.", created_by="ada", now=now)
     assert new.name == "Acme"
     assert new.description == "Makers of fine anvils."
     assert new.created_on == datetime(2026, 1, 31, 10, 0, 0, 999000, tzinfo=UTC)
@@ -47,19 +52,29 @@ def test_an_organization_needs_storable_text_within_the_limits(
     name: str, description: str, complaint: str
 ) -> None:
     with pytest.raises(errors.InvalidInput, match=re.escape(complaint)):
-        new_organization(name, description, now=datetime.now(UTC))
+        new_organization(name, description, created_by="ada", now=datetime.now(UTC))
 
 
 def test_limits_count_characters_not_utf16_units() -> None:
     assert checked_text("😀" * 50, field="name", max_length=50) == "😀" * 50
 
 
-def test_an_organization_is_visible_only_to_its_members() -> None:
-    ensure_visible(1, frozenset({1, 2}))
+def _organization(organization_id: int, created_by: str | None) -> Organization:
+    return Organization(organization_id, "Acme", "Anvils.", datetime.now(UTC), created_by)
+
+
+def test_an_organization_is_visible_only_to_its_members_and_its_creator() -> None:
+    member_of_1_and_2 = Principal("ada", frozenset({1, 2}))
+    assert ensure_visible(1, _organization(1, None), member_of_1_and_2).id == 1
+    assert ensure_visible(3, _organization(3, "ada"), member_of_1_and_2).id == 3
     with pytest.raises(
         errors.UnknownOrganization, match=re.escape("Organization 3 does not exist.")
     ):
-        ensure_visible(3, frozenset({1, 2}))
+        ensure_visible(3, _organization(3, "grace"), member_of_1_and_2)
+    with pytest.raises(errors.UnknownOrganization):
+        ensure_visible(4, _organization(4, None), member_of_1_and_2)
+    with pytest.raises(errors.UnknownOrganization):
+        ensure_visible(1, None, member_of_1_and_2)
 
 
 def test_department_and_role_names_are_checked() -> None:

@@ -31,13 +31,15 @@ NOW = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
 PAGED = {"select_organizations", "select_in_organization"}
 
 QUERIES: dict[str, Any] = {
-    "insert_organization": queries.insert_organization(NewOrganization("Acme", "Anvils.", NOW)),
+    "insert_organization": queries.insert_organization(
+        NewOrganization("Acme", "Anvils.", NOW, "ada")
+    ),
     "insert_department": queries.insert_department(NewDepartment(1, "Engineering")),
     "insert_role": queries.insert_role(NewRole(1, "Software engineer")),
     "insert_member": queries.insert_member(NewMember(1, "Ada", 5, 3)),
     "select_organization": queries.select_organization(1),
-    "select_organizations": queries.select_organizations([1, 2, 3], PAGE),
-    "count_organizations": queries.count_organizations([1, 2, 3]),
+    "select_organizations": queries.select_organizations([1, 2, 3], "ada", PAGE),
+    "count_organizations": queries.count_organizations([1, 2, 3], "ada"),
     "select_by_id": queries.select_by_id(role, 5),
     "select_by_name": queries.select_by_name(department, 1, "Engineering"),
     "select_member": queries.select_member(1, 8),

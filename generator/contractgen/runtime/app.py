@@ -20,6 +20,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.responses import Response
 
+from contractgen.runtime.allow import AllowMiddleware
 from contractgen.runtime.interfaces import HandlerError, check_interface
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import (
@@ -159,6 +160,12 @@ def create_app(
     )
     # Swagger UI's server list: the address it was loaded from, then the contract's servers.
     app.add_middleware(ServerListMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, spec=spec)
+    # A 405 lists every method of its path, not those of the first route that has it.
+    app.add_middleware(
+        AllowMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        routes=[binding.route for binding in operations.values()],
+    )
     # After routing (a 413 is counted under its route), before the token's crypto and the body.
     app.add_middleware(
         BodyLimitMiddleware,

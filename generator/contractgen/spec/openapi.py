@@ -10,6 +10,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 
 from contractgen.spec.documents import Documents, Node, child, items, iter_refs
 from contractgen.spec.errors import Location, SpecError, SpecIssue, pointer
+from contractgen.spec.links import link_issues
 from contractgen.spec.naming import pythonic
 
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
@@ -76,6 +77,9 @@ def load_openapi(docs: Documents, path: Path) -> OpenApiSpec:
         seen[op.operation_id] = op.where
     if issues:
         raise SpecError(issues)
+    issues = link_issues(docs, root, HTTP_METHODS, _link_targets(docs, root, operations))
+    if issues:
+        raise SpecError(issues)
     schemas = document.get("components", {}).get("schemas", {})
     port = document["info"].get("x-port")
     if port is not None and (not isinstance(port, int) or not 1 <= port <= 65535):
@@ -84,6 +88,19 @@ def load_openapi(docs: Documents, path: Path) -> OpenApiSpec:
         )
     title = str(document["info"]["title"])
     return OpenApiSpec(path, title, document, tuple(operations), schemas, port)
+
+
+def _link_targets(
+    docs: Documents, root: Node, operations: list[Operation]
+) -> dict[str, tuple[set[tuple[str, str]], dict[str, Any] | None]]:
+    """What a link may name: each operation's parameters and its JSON body's schema."""
+    return {
+        op.operation_id: (
+            {(p.location, p.name) for p in op.parameters},
+            None if op.body_schema is None else _resolve_schema(docs, root, op.body_schema),
+        )
+        for op in operations
+    }
 
 
 def _validate(docs: Documents, root: Node) -> list[SpecIssue]:

@@ -11,6 +11,7 @@ from contractgen.spec.asyncapi import AsyncApiSpec, load_asyncapi
 from contractgen.spec.documents import Documents
 from contractgen.spec.errors import SpecError, SpecIssue
 from contractgen.spec.openapi import OpenApiSpec, load_openapi
+from contractgen.spec.storage import STORING_NO_NUL, storage_issues
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -84,6 +85,7 @@ def _load_service(docs: Documents, folder: Path) -> ServiceSpec | None:
         raise SpecError(issues)
     assert openapi is not None
     _check_emits(openapi, asyncapi, issues)
+    issues += storage_issues(docs, openapi_path, asyncapi.databases if asyncapi else STORING_NO_NUL)
     if issues:
         raise SpecError(issues)
     return ServiceSpec(folder.name, openapi, asyncapi)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Insert, Select, Table, func, insert, select
+from sqlalchemy import ColumnElement, Insert, Select, Table, func, insert, or_, select
 
 from contractgen.runtime.paging import PageRequest
 from services.organization.adapters.tables import department, member, organization, role
@@ -23,7 +23,12 @@ Count: TypeAlias = Select[int]
 def insert_organization(new: NewOrganization) -> Insert:
     return (
         insert(organization)
-        .values(name=new.name, description=new.description, created_on=new.created_on)
+        .values(
+            name=new.name,
+            description=new.description,
+            created_on=new.created_on,
+            created_by=new.created_by,
+        )
         .returning(organization.c.id)
     )
 
@@ -59,12 +64,17 @@ def select_organization(organization_id: int) -> Rows:
     return select(organization).where(organization.c.id == organization_id)
 
 
-def select_organizations(ids: Collection[int], page: PageRequest) -> Rows:
-    return _page(select(organization).where(organization.c.id.in_(ids)), organization, page)
+def select_organizations(ids: Collection[int], creator: str, page: PageRequest) -> Rows:
+    return _page(select(organization).where(_visible(ids, creator)), organization, page)
 
 
-def count_organizations(ids: Collection[int]) -> Count:
-    return _count(organization, organization.c.id.in_(ids))
+def count_organizations(ids: Collection[int], creator: str) -> Count:
+    return _count(organization, _visible(ids, creator))
+
+
+def _visible(ids: Collection[int], creator: str) -> ColumnElement[bool]:
+    """The organizations a token names, and those its subject created."""
+    return or_(organization.c.id.in_(ids), organization.c.created_by == creator)
 
 
 def select_by_id(table: Table, thing_id: int) -> Rows:

@@ -39,12 +39,10 @@ class Repository:
         return None if row is None else _organization(row)
 
     async def list_organizations(
-        self, ids: Collection[int], page: PageRequest
+        self, ids: Collection[int], creator: str, page: PageRequest
     ) -> Page[Organization]:
-        if not ids:
-            return Page((), page, 0)
-        rows = await self._all(queries.select_organizations(ids, page))
-        total = await self._scalar(queries.count_organizations(ids))
+        rows = await self._all(queries.select_organizations(ids, creator, page))
+        total = await self._scalar(queries.count_organizations(ids, creator))
         return Page(tuple(_organization(row) for row in rows), page, total)
 
     # Departments
@@ -135,6 +133,7 @@ def _organization(row: RowMapping) -> Organization:
         name=row["name"],
         description=row["description"],
         created_on=row["created_on"].astimezone(UTC),
+        created_by=row["created_by"],
     )
 
 

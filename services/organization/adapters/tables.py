@@ -41,6 +41,8 @@ def _organization_id() -> Column[int]:
     return Column("organization_id", BigInteger, ForeignKey("organization.id"), nullable=False)
 
 
+CREATED_BY_MAX = 255
+
 metadata = new_metadata()
 
 organization = Table(
@@ -50,6 +52,9 @@ organization = Table(
     Column("name", text(organizations.NAME_MAX), nullable=False),
     Column("description", text(organizations.DESCRIPTION_MAX), nullable=False),
     Column("created_on", DateTime(timezone=True), nullable=False),
+    # The token subject that created it: it sees the organization before a token names it.
+    Column("created_by", text(CREATED_BY_MAX), nullable=True),
+    Index(None, "created_by"),
 )
 
 department = Table(

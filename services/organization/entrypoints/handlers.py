@@ -29,7 +29,11 @@ class OrganizationApi(UseCaseHandlers[OrganizationUnitOfWork], OrganizationHandl
     ) -> models.Organization:
         with as_problems():
             created = await organizations.create_organization(
-                self._new_uow(), body["name"], body["description"], now=self._clock()
+                self._new_uow(),
+                principal,
+                body["name"],
+                body["description"],
+                now=self._clock(),
             )
         return responses.organization(created)
 

@@ -22,7 +22,9 @@ def as_problems() -> Iterator[None]:
     except errors.NameTaken as error:
         raise problems.Conflict(error.message) from error
     except errors.OutsideOrganization as error:
-        raise problems.Unprocessable(error.message) from error
+        # The target collection exists; the request conflicts with its current state (the role
+        # or department is not among the organization's). 409, as the contract documents.
+        raise problems.Conflict(error.message) from error
     except (errors.InvalidInput, InvalidPage) as error:
         # Every operation documents 400 for a request that fails validation.
         raise BadRequestProblem(detail=error.message) from error

@@ -5,10 +5,8 @@ from __future__ import annotations
 from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import DepartmentCreated
-from services.identity import organization_ids
 from services.organization.adapters.repository import Repository
 from services.organization.domain.departments import Department, new_department
-from services.organization.domain.organizations import ensure_visible
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
 
@@ -16,7 +14,6 @@ from services.organization.service_layer.unit_of_work import OrganizationUnitOfW
 async def create_department(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, name: str
 ) -> Department:
-    ensure_visible(organization_id, organization_ids(principal))
     new = new_department(organization_id, name)
     async with uow:
         repository = Repository(uow.connection)
@@ -34,7 +31,6 @@ async def create_department(
 async def list_departments(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, page: PageRequest
 ) -> Page[Department]:
-    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)

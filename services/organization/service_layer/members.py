@@ -5,11 +5,9 @@ from __future__ import annotations
 from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import MemberCreated
-from services.identity import organization_ids
 from services.organization.adapters.repository import Repository
 from services.organization.domain.errors import UnknownMember
 from services.organization.domain.members import Member, new_member
-from services.organization.domain.organizations import ensure_visible
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
 
@@ -23,7 +21,6 @@ async def create_member(
     role_id: int,
     department_id: int,
 ) -> Member:
-    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
@@ -51,7 +48,6 @@ async def create_member(
 async def get_member(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, member_id: int
 ) -> Member:
-    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
@@ -64,7 +60,6 @@ async def get_member(
 async def list_members(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, page: PageRequest
 ) -> Page[Member]:
-    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)

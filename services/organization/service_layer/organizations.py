@@ -9,7 +9,6 @@ from contractgen.runtime.principal import Principal
 from generated.organization.events import OrganizationCreated
 from services.identity import organization_ids
 from services.organization.adapters.repository import Repository
-from services.organization.domain.errors import UnknownOrganization
 from services.organization.domain.organizations import (
     Organization,
     ensure_visible,
@@ -19,10 +18,16 @@ from services.organization.service_layer.unit_of_work import OrganizationUnitOfW
 
 
 async def create_organization(
-    uow: OrganizationUnitOfWork, name: str, description: str, *, now: datetime
+    uow: OrganizationUnitOfWork,
+    principal: Principal,
+    name: str,
+    description: str,
+    *,
+    now: datetime,
 ) -> Organization:
-    """Any authenticated caller may create one; access to it comes with their next token."""
-    new = new_organization(name, description, now=now)
+    """Any authenticated caller may create one, and sees and manages it at once: the creator is
+    recorded with it in the same transaction."""
+    new = new_organization(name, description, created_by=principal.subject, now=now)
     async with uow:
         repository = Repository(uow.connection)
         organization_id = await repository.add_organization(new)
@@ -40,7 +45,6 @@ async def create_organization(
 async def get_organization(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int
 ) -> Organization:
-    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         return await visible_organization(Repository(uow.connection), principal, organization_id)
 
@@ -48,19 +52,18 @@ async def get_organization(
 async def list_organizations(
     uow: OrganizationUnitOfWork, principal: Principal, page: PageRequest
 ) -> Page[Organization]:
-    """The caller's organizations: those their token names (and that exist)."""
+    """The caller's organizations: those their token names (and that exist) and those they
+    created."""
     async with uow:
         return await Repository(uow.connection).list_organizations(
-            organization_ids(principal), page
+            organization_ids(principal), principal.subject, page
         )
 
 
 async def visible_organization(
     repository: Repository, principal: Principal, organization_id: int
 ) -> Organization:
-    """The organization, if the caller belongs to it and it exists; otherwise UnknownOrganization."""
-    ensure_visible(organization_id, organization_ids(principal))
-    organization = await repository.get_organization(organization_id)
-    if organization is None:
-        raise UnknownOrganization(organization_id)
-    return organization
+    """The organization, if it exists and the caller belongs to it or created it; otherwise
+    UnknownOrganization."""
+    found = await repository.get_organization(organization_id)
+    return ensure_visible(organization_id, found, principal)

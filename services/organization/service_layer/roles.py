@@ -5,9 +5,7 @@ from __future__ import annotations
 from contractgen.runtime.paging import Page, PageRequest
 from contractgen.runtime.principal import Principal
 from generated.organization.events import RoleCreated
-from services.identity import organization_ids
 from services.organization.adapters.repository import Repository
-from services.organization.domain.organizations import ensure_visible
 from services.organization.domain.roles import Role, new_role
 from services.organization.service_layer.organizations import visible_organization
 from services.organization.service_layer.unit_of_work import OrganizationUnitOfWork, read_back
@@ -16,7 +14,6 @@ from services.organization.service_layer.unit_of_work import OrganizationUnitOfW
 async def create_role(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, name: str
 ) -> Role:
-    ensure_visible(organization_id, organization_ids(principal))
     new = new_role(organization_id, name)
     async with uow:
         repository = Repository(uow.connection)
@@ -32,7 +29,6 @@ async def create_role(
 async def list_roles(
     uow: OrganizationUnitOfWork, principal: Principal, organization_id: int, page: PageRequest
 ) -> Page[Role]:
-    ensure_visible(organization_id, organization_ids(principal))
     async with uow:
         repository = Repository(uow.connection)
         await visible_organization(repository, principal, organization_id)
