@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import CHECKS, load_all_checks, positive_data_acceptance
+from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.openapi.checks import RejectedPositiveData
 
 from contractgen.mock.rest import mock_app
 from contractgen.runtime.jwt import JwtVerifier
 from tests.mock.conftest import PLATFORM_SPECS, bearer, service
 
 load_all_checks()
-# The Python API's `--checks all`, but for one the real services fail the same way (so the mock
-# is faithful): Connexion 3.3 answers an unsupported method with a 405 whose `Allow` names only
-# the first route of that path, not every documented method.
-KNOWN_RUNTIME_GAPS = {"allow_header_conformance"}
-# JSON Schema patterns are ECMA-262, Connexion matches them with Python's `re`: `\S` refuses
-# U+001C..U+001F in Python and accepts them in ECMA. The real services refuse such names too;
-# a refusal that names a pattern is that dialect gap, any other refusal of valid data fails.
-PATTERN_MISMATCH = re.compile(r"does not match '")
-
-
-def positive_data_acceptance_but_regex_dialect(ctx: Any, response: Any, case: Any) -> Any:
-    try:
-        return positive_data_acceptance(ctx, response, case)
-    except RejectedPositiveData:
-        if response.status_code == 400 and PATTERN_MISMATCH.search(response.text or ""):
-            return None
-        raise
-
-
-ALL_CHECKS = [
-    positive_data_acceptance_but_regex_dialect if check is positive_data_acceptance else check
-    for check in CHECKS.get_all()
-    if check.__name__ not in KNOWN_RUNTIME_GAPS
-]
+# The Python API's `--checks all`: no check is left out (the runtime lists every method of a path
+# in a 405's `Allow` and validates patterns as ECMA-262, so the mock, on it, does too).
+ALL_CHECKS = CHECKS.get_all()
 HEADERS = bearer()
 MOCKED = ("organization", "idea", "activity")
 
