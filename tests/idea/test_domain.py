@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from contractgen.runtime.values import to_millis
 from services.idea.domain.errors import InvalidInput, UnknownOrganization
 from services.idea.domain.ideas import Idea, IdeaDraft, NewIdea
-from services.idea.domain.rules import ensure_member, to_millis
+from services.idea.domain.rules import ensure_member
 from services.idea.entrypoints.responses import timestamp
 
 T0 = datetime(2026, 1, 31, 10, 0, 0, 123000, tzinfo=UTC)

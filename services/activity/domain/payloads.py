@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from contractgen.runtime.values import rfc3339 as timestamp
 
-def timestamp(moment: datetime) -> str:
-    """RFC 3339 in UTC with milliseconds (e.g. 2026-01-31T10:00:00.000Z): the precision of
-    Avro's timestamp-millis, which every event's timestamps have."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+__all__ = ["json_safe", "timestamp"]
 
 
 def json_safe(value: Any) -> Any:

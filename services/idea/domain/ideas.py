@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from services.idea.domain.rules import checked_id, checked_text, to_millis
+from contractgen.runtime.values import to_millis
+from services.idea.domain.rules import checked_id, checked_text
 
 NAME_MAX = 50
 DESCRIPTION_MAX = 500

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from contractgen.runtime.paging import Page
+from contractgen.runtime.values import rfc3339 as timestamp
 from generated.idea import models
 from services.idea.domain.ideas import Idea
-
-
-def timestamp(moment: datetime) -> str:
-    """RFC 3339 in UTC with milliseconds, e.g. 2026-01-31T10:00:00.000Z."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def idea(value: Idea) -> models.Idea:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from contractgen.runtime.paging import Page
+from contractgen.runtime.values import rfc3339 as timestamp
 from generated.organization import models
 from services.organization.domain.departments import Department
 from services.organization.domain.members import Member
 from services.organization.domain.organizations import Organization
 from services.organization.domain.roles import Role
-
-
-def timestamp(moment: datetime) -> str:
-    """RFC 3339 in UTC with milliseconds, e.g. 2026-01-31T10:00:00.000Z."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def organization(value: Organization) -> models.Organization:
