@@ -18,6 +18,7 @@ from contractgen.runtime.settings import ServiceSettings, default_database_url, 
 from services.activity.bootstrap import SERVICE as ACTIVITY
 from services.activity.bootstrap import build_consumer
 from services.idea.bootstrap import SERVICE as IDEA
+from services.identity import IDENTITY
 from services.organization.bootstrap import SERVICE as ORGANIZATION
 from tests.settings import settings_for
 
@@ -27,6 +28,7 @@ SERVICES = [(ORGANIZATION, 8001), (IDEA, 8002), (ACTIVITY, 8003)]
 def test_settings_from_the_environment() -> None:
     settings = ServiceSettings.from_env(
         "activity",
+        IDENTITY,
         environ={
             "JWT_SECRET": "s3cret",
             "ACTIVITY_DATABASE_URL": "postgresql+psycopg://app@db:5432/feed",
@@ -46,7 +48,7 @@ def test_settings_from_the_environment() -> None:
 
 
 def test_defaults_name_the_service() -> None:
-    settings = ServiceSettings.from_env("idea", environ={"JWT_SECRET": "s3cret"})
+    settings = ServiceSettings.from_env("idea", IDENTITY, environ={"JWT_SECRET": "s3cret"})
     assert settings.database_url == default_database_url("idea")
     assert settings.migration_database_url == settings.database_url
     assert settings.consumer_group == "idea"
@@ -55,6 +57,7 @@ def test_defaults_name_the_service() -> None:
 def test_a_managed_kafkas_credentials_reach_the_consumer_and_its_dead_letter_producer() -> None:
     settings = ServiceSettings.from_env(
         "activity",
+        IDENTITY,
         environ={
             "JWT_SECRET": "s3cret",
             "KAFKA_BOOTSTRAP_SERVERS": "pkc-1.westeurope.azure.confluent.cloud:9092",
@@ -166,3 +169,27 @@ def test_the_composition_root_is_found_by_module() -> None:
 )
 def test_sync_url(url: str, expected: str) -> None:
     assert sync_url(url) == expected
+
+
+def test_without_a_declared_identity_the_environment_must_name_issuer_and_audience() -> None:
+    with pytest.raises(ValueError, match="set JWT_ISSUER and JWT_AUDIENCE"):
+        ServiceSettings.from_env("idea", None, environ={"JWT_SECRET": "s3cret"})
+    settings = ServiceSettings.from_env(
+        "idea",
+        None,
+        environ={"JWT_SECRET": "s3cret", "JWT_ISSUER": "https://issuer", "JWT_AUDIENCE": "api"},
+    )
+    assert settings.jwt is not None
+    assert (settings.jwt.identity.issuer, settings.jwt.identity.audience) == (
+        "https://issuer",
+        "api",
+    )
+
+
+def test_a_service_without_a_key_refuses_to_start_and_says_what_to_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("JWT_SECRET", "JWT_PUBLIC_KEYS", "JWT_JWKS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SystemExit, match="idea: no JWT verification key is configured"):
+        runner.run(IDEA, [])
