@@ -22,6 +22,7 @@ from generated.activity import models
 from generated.activity.consumer import SUBSCRIPTIONS, TOPICS, ActivityConsumerHandlers
 from services.activity.adapters.tables import inbox
 from services.activity.bootstrap import build_consumer, build_consumer_handlers
+from services.identity import IDENTITY
 from tests import settings
 from tests.activity.support import (
     AGGREGATES,
@@ -197,10 +198,11 @@ def test_a_redelivery_inside_the_window_is_applied_once_even_after_a_pruning(
 
 def test_the_pruning_window_comes_from_the_environment_and_defaults_to_30_days() -> None:
     assert ServiceSettings.from_env(
-        "activity", environ={"JWT_SECRET": "s"}
+        "activity", IDENTITY, environ={"JWT_SECRET": "s"}
     ).inbox_retention == timedelta(days=30)
     settings = ServiceSettings.from_env(
         "activity",
+        IDENTITY,
         environ={
             "JWT_SECRET": "s",
             "ACTIVITY_INBOX_RETENTION_DAYS": "45",
@@ -214,5 +216,7 @@ def test_the_pruning_window_comes_from_the_environment_and_defaults_to_30_days()
     for bad in ("0", "-3", "a week"):
         with pytest.raises(ValueError, match="ACTIVITY_INBOX_RETENTION_DAYS"):
             ServiceSettings.from_env(
-                "activity", environ={"JWT_SECRET": "s", "ACTIVITY_INBOX_RETENTION_DAYS": bad}
+                "activity",
+                IDENTITY,
+                environ={"JWT_SECRET": "s", "ACTIVITY_INBOX_RETENTION_DAYS": bad},
             )

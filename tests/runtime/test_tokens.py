@@ -4,7 +4,9 @@ it was given: the local development secret only on `--dev-secret`."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import jwt as pyjwt
 import pytest
 from click.testing import CliRunner, Result
 
@@ -106,7 +108,10 @@ def test_issuer_audience_and_claim_one_by_one_or_from_the_environment() -> None:
         (["--dev-secret", "--identity", "no.such.module:X"], "no.such.module"),
     ],
 )
-def test_what_is_missing_is_named(args: list[str], complaint: str) -> None:
+def test_what_is_missing_is_named(
+    args: list[str], complaint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no contractgen.toml here: no identity to default to
     result = mint(*args)
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -128,3 +133,21 @@ def test_help_explains_the_options() -> None:
         assert option in result.output
     for option in ("--secret", "--dev-secret", "JWT_SECRET", "JWT_ISSUER", "JWT_AUDIENCE"):
         assert option in result.output
+
+
+def test_in_a_project_the_identity_is_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "contractgen.toml").write_text(
+        '[identity]\nissuer = "https://id.example"\naudience = "shop"\n'
+        'tenant_claim = "teams"\ntenant_type = "string"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    result = mint("--dev-secret", "--tenant", "blue")
+    assert result.exit_code == 0, result.output
+    claims = pyjwt.decode(result.output.strip(), options={"verify_signature": False})
+    assert (claims["iss"], claims["aud"], claims["teams"]) == (
+        "https://id.example",
+        "shop",
+        ["blue"],
+    )

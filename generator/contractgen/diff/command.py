@@ -66,7 +66,7 @@ def diff_command(
     try:
         top, _ = repository(specs)
         commit, revision = _resolve(top, revision)
-        new = Side.of(load_project(specs))
+        new = Side.of(load_project(specs, storage_rules=False))
         with (
             baseline(specs, commit, revision) as old,
             tempfile.TemporaryDirectory(prefix="contractgen-history-") as tmp,

@@ -92,7 +92,7 @@ def baseline(specs_dir: Path, revision: str, label: str | None = None) -> Iterat
             yield Side.empty(old_specs.parent)
             return
         try:
-            project = load_project(old_specs)
+            project = load_project(old_specs, storage_rules=False)
         except SpecError as error:
             # Name the baseline's files as git does (`main:specs/...`): they are not on disk.
             raise SpecError(

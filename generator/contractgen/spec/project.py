@@ -35,9 +35,13 @@ class Project:
     config: ProjectConfig
 
 
-def load_project(specs_dir: Path, config: ProjectConfig | None = None) -> Project:
+def load_project(
+    specs_dir: Path, config: ProjectConfig | None = None, *, storage_rules: bool = True
+) -> Project:
     """Load and validate every service's contracts; raise SpecError listing every problem.
-    The project's configuration comes from `contractgen.toml` beside `specs_dir` unless given."""
+    The project's configuration comes from `contractgen.toml` beside `specs_dir` unless given.
+    `storage_rules=False` skips the rules about what the databases can store (a comparison of
+    two revisions must load a baseline that predates them)."""
     specs_dir = specs_dir.resolve()
     docs = Documents(specs_dir.parent)
     if not specs_dir.is_dir():
@@ -46,7 +50,7 @@ def load_project(specs_dir: Path, config: ProjectConfig | None = None) -> Projec
     services = []
     for folder in sorted(p for p in specs_dir.iterdir() if p.is_dir()):
         try:
-            service = _load_service(docs, folder)
+            service = _load_service(docs, folder, storage_rules)
         except SpecError as error:
             issues.extend(error.issues)
             continue
@@ -59,7 +63,7 @@ def load_project(specs_dir: Path, config: ProjectConfig | None = None) -> Projec
     return Project(specs_dir, docs, tuple(services), config or config_for_specs(specs_dir))
 
 
-def _load_service(docs: Documents, folder: Path) -> ServiceSpec | None:
+def _load_service(docs: Documents, folder: Path, storage_rules: bool = True) -> ServiceSpec | None:
     openapi_path, asyncapi_path = folder / "openapi.yaml", folder / "asyncapi.yaml"
     if not openapi_path.is_file():
         if asyncapi_path.is_file():
@@ -85,7 +89,10 @@ def _load_service(docs: Documents, folder: Path) -> ServiceSpec | None:
         raise SpecError(issues)
     assert openapi is not None
     _check_emits(openapi, asyncapi, issues)
-    issues += storage_issues(docs, openapi_path, asyncapi.databases if asyncapi else STORING_NO_NUL)
+    if storage_rules:
+        issues += storage_issues(
+            docs, openapi_path, asyncapi.databases if asyncapi else STORING_NO_NUL
+        )
     if issues:
         raise SpecError(issues)
     return ServiceSpec(folder.name, openapi, asyncapi)
