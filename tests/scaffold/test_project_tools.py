@@ -48,7 +48,7 @@ def test_contractgen_test_passes_on_a_new_projects_service(
             "7",
             "--max-examples",
             "10",
-        ],  # fmt: skip
+        ],
         cwd=project,
         capture_output=True,
         text=True,
