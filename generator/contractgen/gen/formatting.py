@@ -9,7 +9,15 @@ from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin
 
-COMMON = ("--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311", "--quiet")
+COMMON = (
+    "--isolated",
+    "--no-cache",
+    "--line-length",
+    "100",
+    "--target-version",
+    "py311",
+    "--quiet",
+)
 FORMAT = ("format", *COMMON)
 
 

@@ -2,7 +2,8 @@
 
 Columns `id`, `aggregatetype`, `aggregateid`, `type` and `payload` are the router's defaults;
 `aggregatetype` holds the channel address so the router sends each row to its AsyncAPI topic.
-`schema_id`, `traceparent` and `occurred_at` travel as Kafka headers.
+`schema_id`, `traceparent` and `occurred_at` travel as Kafka headers. The payload is Confluent-framed
+Avro (`0x00` + schema id + body, see `contractgen.runtime.registry`); Debezium passes it through.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Column, DateTime, Insert, LargeBinary, MetaData, String, 
 from sqlalchemy.dialects import mssql
 
 from contractgen.runtime.avro import Event
+from contractgen.runtime.registry import encode_event
 from contractgen.runtime.tracing import current_traceparent
 
 OUTBOX_TABLE = "outbox"
@@ -48,7 +50,7 @@ def outbox_row(
         "aggregatetype": event.__topic__,
         "aggregateid": event.aggregate_id(),
         "type": event.event_type(),
-        "payload": event.to_avro(),
+        "payload": encode_event(event),
         "schema_id": event.avro_schema().schema_id,
         "traceparent": current_traceparent(),
         "occurred_at": occurred_at or datetime.now(UTC),

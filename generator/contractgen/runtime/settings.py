@@ -4,7 +4,9 @@
 schema owner's, for `--migrate`; the runtime URL when unset), the token verification settings
 (`JWT_*`, see `JwtSettings.from_env`), and for consumers `KAFKA_BOOTSTRAP_SERVERS`,
 `<NAME>_CONSUMER_GROUP` and a managed Kafka's credentials (`KAFKA_SECURITY_PROTOCOL`,
-`KAFKA_SASL_*`)."""
+`KAFKA_SASL_*`), and the schema registry (`SCHEMA_REGISTRY_URL`, a Confluent-compatible API;
+`SCHEMA_REGISTRY_USERNAME`/`_PASSWORD` for basic auth, e.g. a Confluent Cloud API key;
+`SCHEMA_REGISTRY_SUBJECT_STRATEGY`: topic-record (default), topic or record)."""
 
 from __future__ import annotations
 
@@ -59,6 +61,10 @@ class ServiceSettings:
     kafka_bootstrap_servers: str = DEFAULT_KAFKA_BOOTSTRAP_SERVERS
     consumer_group: str = ""
     kafka_security: Mapping[str, str] = field(default_factory=dict)
+    schema_registry_url: str = ""
+    schema_registry_username: str = ""
+    schema_registry_password: str = field(default="", repr=False)
+    schema_registry_subject_strategy: str = "topic-record"
 
     def __post_init__(self) -> None:
         if not self.migration_database_url:
@@ -85,4 +91,9 @@ class ServiceSettings:
             or DEFAULT_KAFKA_BOOTSTRAP_SERVERS,
             consumer_group=env.get(f"{prefix}_CONSUMER_GROUP") or name,
             kafka_security=kafka_security_from_env(env),
+            schema_registry_url=env.get("SCHEMA_REGISTRY_URL", ""),
+            schema_registry_username=env.get("SCHEMA_REGISTRY_USERNAME", ""),
+            schema_registry_password=env.get("SCHEMA_REGISTRY_PASSWORD", ""),
+            schema_registry_subject_strategy=env.get("SCHEMA_REGISTRY_SUBJECT_STRATEGY")
+            or "topic-record",
         )

@@ -7,9 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import connexion
+from sqlalchemy import MetaData
 
 from contractgen.runtime import app as runtime
 from contractgen.runtime.security import TokenVerifier
+from contractgen.runtime.service import AppFactory, ConsumerFactory, ServiceDefinition
+from generated.project import IDENTITY
+from generated.widget.events import EVENT_TYPES
 from generated.widget.handlers import OPERATIONS, WidgetHandlers
 
 SPEC = Path(__file__).with_name("openapi.yaml")
@@ -35,4 +39,25 @@ def create_app(
         validate_responses=validate_responses,
         swagger_ui=swagger_ui,
         lifespan=lifespan,
+    )
+
+
+def service(
+    build_app: AppFactory,
+    *,
+    metadata: MetaData,
+    versions: Path,
+    build_consumer: ConsumerFactory | None = None,
+) -> ServiceDefinition:
+    """The widget service's definition for `contractgen serve widget`: its name, port
+    and identity from the contracts, its app, tables and migrations from the composition root."""
+    return ServiceDefinition(
+        name="widget",
+        port=PORT,
+        build_app=build_app,
+        versions=versions,
+        metadata=metadata,
+        identity=IDENTITY,
+        build_consumer=build_consumer,
+        events=tuple(EVENT_TYPES.values()),
     )
