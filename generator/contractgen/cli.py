@@ -20,6 +20,7 @@ from contractgen.spec.errors import SpecError
 from contractgen.spec.project import Project, load_project
 from contractgen.stack.cli import stack_group
 from contractgen.tokens import token_command
+from contractgen.verify.cli import verify_events_command
 
 SPECS = click.option(
     "--specs",
@@ -139,3 +140,4 @@ main.add_command(diff_command)
 main.add_command(docs_command)
 main.add_command(mock_command)
 main.add_command(mock_events_command)
+main.add_command(verify_events_command)

@@ -22,6 +22,7 @@ from contractgen.stack.processes import ManagedProcess
 
 APICURIO_VERSION = "3.3.3"
 CCOMPAT_PATH = "/apis/ccompat/v7"
+DATABASE = "schema_registry"
 # Apicurio 3 needs Java 21+; the Temurin path first, then whatever JDKs the machine has.
 JAVA_HOMES = (
     "/usr/lib/jvm/temurin-25-jdk-amd64",

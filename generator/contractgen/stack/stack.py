@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contractgen.spec.project import Project
-from contractgen.stack import connect, kafka
+from contractgen.stack import connect, kafka, registry
 from contractgen.stack.apps import App, platform_apps, start_app, wait_for_app
 from contractgen.stack.artifacts import StackError, ensure_artifacts
 from contractgen.stack.ports import Ports
@@ -32,6 +32,7 @@ class Stack:
         self.postgres = PostgresCluster(self.state_dir / "postgres", self.ports.postgres)
         self.kafka = ManagedProcess("kafka", self.state_dir)
         self.connect = ManagedProcess("connect", self.state_dir)
+        self.registry = ManagedProcess("registry", self.state_dir)
         self.apps = {
             app.name: (app, ManagedProcess(app.name, self.state_dir))
             for app in platform_apps(self.project, self.ports.apps_offset)
@@ -51,7 +52,7 @@ class Stack:
         """A part of the stack by name: kafka, connect, a service or a consumer."""
         if name in self.apps:
             return self.apps[name][1]
-        return {"kafka": self.kafka, "connect": self.connect}[name]
+        return {"kafka": self.kafka, "connect": self.connect, "registry": self.registry}[name]
 
     @property
     def bootstrap(self) -> str:
@@ -60,6 +61,11 @@ class Stack:
     @property
     def connect_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.connect}"
+
+    @property
+    def registry_url(self) -> str:
+        """The schema registry's Confluent-compatible API."""
+        return registry.registry_url(self.ports.registry_port)
 
     @property
     def services(self) -> list[str]:
@@ -84,7 +90,7 @@ class Stack:
 
     def app_env(self) -> dict[str, str]:
         """The settings each service and consumer reads (see services/*/settings.py)."""
-        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap}
+        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "SCHEMA_REGISTRY_URL": self.registry_url}
         for name in self.services:
             env[f"{name.upper()}_DATABASE_URL"] = self.database_url(name)
         return env
@@ -119,6 +125,7 @@ class Stack:
         self.say(
             f"postgres   ready on 127.0.0.1:{self.ports.postgres} (databases: {', '.join(self.services)})"
         )
+        self._start_registry()  # starts while Kafka and Connect do; waited for below
         if self.kafka.pid() is None:
             kafka.start_kafka(self.kafka, artifacts, self.ports.kafka, self.ports.controller)
         kafka.wait_for_kafka(self.kafka, self.bootstrap)
@@ -132,8 +139,25 @@ class Stack:
         self.say(
             f"connect    ready on {self.connect_url} (Debezium {connect.POSTGRES_CONNECTOR.rsplit('.', 1)[1]})"
         )
+        registry.wait_for_registry(self.registry, self.ports.registry_port)
+        self.say(f"registry   ready on {self.registry_url} (Apicurio {registry.APICURIO_VERSION})")
         if apps:
             self.start_apps()
+
+    def _start_registry(self) -> None:
+        """Apicurio, its data in the stack's PostgreSQL (database `schema_registry`), so that
+        schema ids survive a restart like the events that carry them."""
+        if self.registry.pid() is not None:
+            return
+        app = registry.ensure_apicurio(self.say)
+        try:
+            self.postgres.create_database(registry.DATABASE)
+        except PostgresError as error:
+            raise StackError(str(error)) from error
+        jdbc = f"jdbc:postgresql://{self.postgres.host}:{self.postgres.port}/{registry.DATABASE}"
+        registry.start_registry(
+            self.registry, app, self.ports.registry_port, (jdbc, self.postgres.user, "")
+        )
 
     def start_apps(self) -> None:
         """Services first (their migrations create the outboxes), then the connectors reading those
@@ -167,7 +191,8 @@ class Stack:
         """Stop exactly what this stack started: consumers and services, then Connect, Kafka and
         PostgreSQL. Data stays in the state folder for the next `up`."""
         consumers_first = sorted(self.apps.values(), key=lambda entry: entry[0].port is not None)
-        for process in [p for _, p in consumers_first] + [self.connect, self.kafka]:
+        parts = [self.connect, self.kafka, self.registry]
+        for process in [p for _, p in consumers_first] + parts:
             if process.stop():
                 self.say(f"{process.name:<10} stopped")
         if self.postgres.initialized() and self.postgres.running():
@@ -177,7 +202,11 @@ class Stack:
     def status(self) -> dict[str, str]:
         pg = "running" if self.postgres.initialized() and self.postgres.running() else "stopped"
         report = {"postgres": f"{pg} (127.0.0.1:{self.ports.postgres})"}
-        for process, port in ((self.kafka, self.ports.kafka), (self.connect, self.ports.connect)):
+        for process, port in (
+            (self.kafka, self.ports.kafka),
+            (self.connect, self.ports.connect),
+            (self.registry, self.ports.registry_port),
+        ):
             pid = process.pid()
             report[process.name] = f"running (pid {pid}, 127.0.0.1:{port})" if pid else "stopped"
         for app, process in self.apps.values():
@@ -193,6 +222,8 @@ class Stack:
             self.ports.kafka: self.kafka.pid() is not None,
             self.ports.controller: self.kafka.pid() is not None,
             self.ports.connect: self.connect.pid() is not None,
+            self.ports.registry_port: self.registry.pid() is not None,
+            self.ports.registry_port + 1: self.registry.pid() is not None,
         }
         if apps:
             ours |= {
