@@ -47,6 +47,8 @@ def test_status_of_a_stack_that_never_ran_says_stopped_and_fails() -> None:
         "postgres",
         "kafka",
         "connect",
+        "registry",
+        "portal",
         "organization",
         "idea",
         "activity",

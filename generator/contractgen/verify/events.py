@@ -18,6 +18,7 @@ from typing import Any
 
 import fastavro
 
+from contractgen.runtime.consumer import headers_dict
 from contractgen.runtime.registry import (
     RegistryClient,
     RegistryError,
@@ -200,14 +201,11 @@ def verify(
                 if error.code() == KafkaError._PARTITION_EOF:
                     continue
                 raise RuntimeError(f"Kafka: {error}")
-            headers = {
-                k: v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-                for k, v in record.headers() or ()
-                if v is not None
-            }
+            headers = headers_dict(record.headers())
             where = f"partition {record.partition()} offset {record.offset()}"
-            name, problems = checkers[record.topic()].check(
-                record.key(), record.value(), headers, where
+            key = record.key()
+            name, problems = checkers[str(record.topic())].check(
+                key.encode() if isinstance(key, str) else key, record.value(), headers, where
             )
             report.checked[name] = report.checked.get(name, 0) + 1
             report.problems += problems
