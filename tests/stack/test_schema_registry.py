@@ -346,3 +346,20 @@ def test_costs_of_registration_and_id_lookup(
 
 def avo(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
+
+
+def test_the_registry_keeps_its_data_in_the_stacks_postgresql(
+    stack: Stack, idea_created: dict[str, Any]
+) -> None:
+    """Schema ids must outlive a registry restart like the events that carry them."""
+    from contractgen.stack.registry import DATABASE
+
+    tables = stack.postgres.psql(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", DATABASE
+    )
+    assert int(tables.strip()) > 5
+    subject = subject_name(IDEA_TOPIC, IdeaCreated.avro_schema().full_name)
+    stored = stack.postgres.psql(
+        f"SELECT count(*) FROM versions WHERE artifactid = '{subject}'", DATABASE
+    )
+    assert int(stored.strip()) >= 1
