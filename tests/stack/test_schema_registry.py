@@ -38,11 +38,12 @@ from contractgen.stack.stack import Stack
 from generated.idea.events import EVENT_TYPES, IdeaCreated
 from services.platform_client import PlatformClient
 from tests.settings import settings_for
+from tests.stack.conftest import ROOT
 
 pytestmark = pytest.mark.stack
 
 IDEA_TOPIC = "microservicesapp.idea.events"
-SPECS = "specs"
+SPECS = str(ROOT / "specs")
 
 
 def read(stack: Stack, topic: str, count: int, seconds: float = 30.0) -> list[Any]:
@@ -191,7 +192,7 @@ def test_a_service_does_not_start_when_the_registry_is_down(stack: Stack) -> Non
 
 
 def test_verify_events_passes_on_the_live_idea_topic(
-    stack: Stack, idea_created: dict[str, Any]
+    stack: Stack, idea_created: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = CliRunner().invoke(
         main,
@@ -210,10 +211,12 @@ def test_verify_events_passes_on_the_live_idea_topic(
     )
     assert result.exit_code == 0, result.output
     assert "IdeaCreated" in result.output and "OK" in result.output
+    with capsys.disabled():
+        print(f"\n{result.output}")
 
 
 def test_verify_events_fails_on_a_bad_message_naming_channel_message_and_pointer(
-    stack: Stack, idea_created: dict[str, Any]
+    stack: Stack, idea_created: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A scratch topic read against the idea channel's contract: one good event, one with the
     wrong key, one unframed, one without headers."""
@@ -270,6 +273,8 @@ def test_verify_events_fails_on_a_bad_message_naming_channel_message_and_pointer
     )
     assert "offset 2) /: not in the Confluent wire format" in result.output
     assert "offset 3) /headers/id: header missing" in result.output
+    with capsys.disabled():
+        print(f"\n{result.output}")
 
 
 def test_verify_events_fails_when_nothing_arrives(stack: Stack) -> None:
