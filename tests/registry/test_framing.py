@@ -118,3 +118,24 @@ def test_consumer_resolves_an_older_writer_into_its_reader_schema(local_store: S
 class _Handlers:
     async def on(self, event: object, meta: object) -> None:
         return None
+
+
+def test_registry_settings_come_from_the_environment() -> None:
+    from contractgen.runtime.settings import ServiceSettings
+
+    settings = ServiceSettings.from_env(
+        "idea",
+        environ={
+            "JWT_SECRET": "s",
+            "SCHEMA_REGISTRY_URL": "https://psrc-1.westeurope.azure.confluent.cloud",
+            "SCHEMA_REGISTRY_USERNAME": "key",
+            "SCHEMA_REGISTRY_PASSWORD": "secret",
+        },
+    )
+    assert settings.schema_registry_url == "https://psrc-1.westeurope.azure.confluent.cloud"
+    assert (settings.schema_registry_username, settings.schema_registry_password) == (
+        "key",
+        "secret",
+    )
+    assert settings.schema_registry_subject_strategy == "topic-record"
+    assert "secret" not in repr(settings)
