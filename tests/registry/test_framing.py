@@ -129,13 +129,13 @@ def test_registry_settings_come_from_the_environment() -> None:
             "JWT_SECRET": "s",
             "SCHEMA_REGISTRY_URL": "https://psrc-1.westeurope.azure.confluent.cloud",
             "SCHEMA_REGISTRY_USERNAME": "key",
-            "SCHEMA_REGISTRY_PASSWORD": "secret",
+            "SCHEMA_REGISTRY_PASSWORD": "hunter2",
         },
     )
     assert settings.schema_registry_url == "https://psrc-1.westeurope.azure.confluent.cloud"
     assert (settings.schema_registry_username, settings.schema_registry_password) == (
         "key",
-        "secret",
+        "hunter2",
     )
     assert settings.schema_registry_subject_strategy == "topic-record"
-    assert "secret" not in repr(settings)
+    assert "hunter2" not in repr(settings)
