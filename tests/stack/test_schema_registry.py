@@ -76,9 +76,10 @@ def registry(stack: Stack) -> Iterator[RegistryClient]:
 
 @pytest.fixture(scope="module")
 def idea_created(stack: Stack, client: PlatformClient) -> dict[str, Any]:
+    started = time.time()
     organization = client.create_organization(f"Registry {uuid.uuid4().hex[:8]}", "Schemas.")["id"]
     idea: dict[str, Any] = client.create_idea(organization, "Framed", "Confluent wire format")
-    return idea
+    return idea | {"since": started}
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +202,9 @@ def test_verify_events_passes_on_the_live_idea_topic(
             IDEA_TOPIC,
             "--specs",
             SPECS,
+            # From this module's idea on: tests before it put poison on the topic on purpose.
+            "--since",
+            str(idea_created["since"]),
             "--timeout",
             "4",
             "--bootstrap-servers",

@@ -29,6 +29,12 @@ import click
 )
 @click.option("--topic", help="Read this topic instead of the channel's address (e.g. a mirror).")
 @click.option(
+    "--since",
+    type=float,
+    help="Start at the first message at or after this time (seconds since the epoch) instead "
+    "of the beginning of the topic.",
+)
+@click.option(
     "--subject-strategy",
     type=click.Choice(["topic-record", "topic", "record"]),
     default=lambda: os.environ.get("SCHEMA_REGISTRY_SUBJECT_STRATEGY", "topic-record"),
@@ -42,6 +48,7 @@ def verify_events_command(
     timeout: float,
     minimum: int,
     topic: str | None,
+    since: float | None,
     subject_strategy: str,
 ) -> None:
     """Consume the topic of a channel (or of every channel SERVICE sends to) for a while and check
@@ -79,6 +86,7 @@ def verify_events_command(
             topic=topic,
             strategy=subject_strategy,
             kafka=kafka_security_from_env(os.environ),
+            since_ms=None if since is None else int(since * 1000),
         )
     finally:
         registry.close()

@@ -173,9 +173,11 @@ def verify(
     strategy: str = "topic-record",
     kafka: Mapping[str, str] | None = None,
     max_messages: int = 10_000,
+    since_ms: int | None = None,
 ) -> Report:
-    """Read each channel's topic from the beginning for `timeout` seconds (bounded by
-    `max_messages`) with a throw-away consumer group that commits nothing."""
+    """Read each channel's topic for `timeout` seconds (bounded by `max_messages`), from the
+    beginning or from the first message at or after `since_ms` (epoch milliseconds), with a
+    throw-away consumer group that commits nothing."""
     from confluent_kafka import Consumer, KafkaError
 
     checkers = {topic or c.address: Checker(c, registry, strategy) for c in channels}
@@ -190,7 +192,7 @@ def verify(
     )
     report = Report()
     try:
-        consumer.subscribe(list(checkers))
+        consumer.assign(_start_positions(consumer, list(checkers), since_ms))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and report.total < max_messages:
             record = consumer.poll(min(0.5, max(0.0, deadline - time.monotonic())))
@@ -212,3 +214,26 @@ def verify(
     finally:
         consumer.close()
     return report
+
+
+def _start_positions(consumer: Any, topics: list[str], since_ms: int | None) -> list[Any]:
+    """Every partition of `topics`, at its beginning or at `since_ms` (assigned, not
+    subscribed: no group rebalance to wait for)."""
+    from confluent_kafka import OFFSET_BEGINNING, OFFSET_END, TopicPartition
+
+    partitions = []
+    for topic in topics:
+        metadata = consumer.list_topics(topic, timeout=10).topics[topic]
+        if metadata.error is not None:
+            raise RuntimeError(f"Kafka: topic {topic}: {metadata.error}")
+        partitions += [TopicPartition(topic, p) for p in sorted(metadata.partitions)]
+    if since_ms is None:
+        return [TopicPartition(p.topic, p.partition, OFFSET_BEGINNING) for p in partitions]
+    found = consumer.offsets_for_times(
+        [TopicPartition(p.topic, p.partition, since_ms) for p in partitions], timeout=10
+    )
+    # -1: no message at or after the time yet; start at the end and read what comes.
+    return [
+        TopicPartition(p.topic, p.partition, p.offset if p.offset >= 0 else OFFSET_END)
+        for p in found
+    ]
