@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 from contractgen.runtime import app as runtime
 from contractgen.runtime.security import TokenVerifier
 from contractgen.runtime.service import AppFactory, ConsumerFactory, ServiceDefinition
+from generated.idea.events import EVENT_TYPES
 from generated.idea.handlers import OPERATIONS, IdeaHandlers
 from generated.project import IDENTITY
 
@@ -58,4 +59,5 @@ def service(
         metadata=metadata,
         identity=IDENTITY,
         build_consumer=build_consumer,
+        events=tuple(EVENT_TYPES.values()),
     )

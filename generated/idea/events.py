@@ -24,6 +24,7 @@ class IdeaCreated(Event):
     )
     __topic__ = "microservicesapp.idea.events"
     __aggregate_field__ = "idea_id"
+    __compatibility__ = "BACKWARD"
 
     idea_id: int
     """The new idea's id."""
@@ -51,6 +52,7 @@ class IdeaUpdated(Event):
     )
     __topic__ = "microservicesapp.idea.events"
     __aggregate_field__ = "idea_id"
+    __compatibility__ = "BACKWARD"
 
     idea_id: int
     """The idea's id."""
@@ -76,6 +78,7 @@ class IdeaDeleted(Event):
     )
     __topic__ = "microservicesapp.idea.events"
     __aggregate_field__ = "idea_id"
+    __compatibility__ = "BACKWARD"
 
     idea_id: int
     """The deleted idea's id."""

@@ -26,6 +26,7 @@ class OrganizationCreated(Event):
     )
     __topic__ = "microservicesapp.organization.events"
     __aggregate_field__ = "organization_id"
+    __compatibility__ = "BACKWARD"
 
     organization_id: int
     """The new organization's id."""
@@ -52,6 +53,7 @@ class DepartmentCreated(Event):
     )
     __topic__ = "microservicesapp.organization.events"
     __aggregate_field__ = "department_id"
+    __compatibility__ = "BACKWARD"
 
     department_id: int
     """The new department's id."""
@@ -76,6 +78,7 @@ class RoleCreated(Event):
     )
     __topic__ = "microservicesapp.organization.events"
     __aggregate_field__ = "role_id"
+    __compatibility__ = "BACKWARD"
 
     role_id: int
     """The new role's id."""
@@ -102,6 +105,7 @@ class MemberCreated(Event):
     )
     __topic__ = "microservicesapp.organization.events"
     __aggregate_field__ = "member_id"
+    __compatibility__ = "BACKWARD"
 
     member_id: int
     """The new member's id."""

@@ -21,6 +21,7 @@ from contractgen.spec.project import Project, load_project
 from contractgen.stack.cli import stack_group
 from contractgen.testing.command import test_command
 from contractgen.tokens import token_command
+from contractgen.verify.cli import verify_events_command
 
 SPECS = click.option(
     "--specs",
@@ -141,3 +142,4 @@ main.add_command(docs_command)
 main.add_command(mock_command)
 main.add_command(mock_events_command)
 main.add_command(test_command)
+main.add_command(verify_events_command)

@@ -17,6 +17,7 @@ from contractgen.runtime.avro import Event
 from contractgen.runtime.consumer import Dispatcher, EventMeta
 from contractgen.runtime.database import create_engine
 from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer, apply_events
+from contractgen.runtime.registry import encode_event
 from contractgen.runtime.settings import ServiceSettings
 from generated.activity import models
 from generated.activity.consumer import SUBSCRIPTIONS, TOPICS, ActivityConsumerHandlers
@@ -70,7 +71,9 @@ def test_avro_off_the_wire_lands_in_the_feed(client: TestClient, database_url: s
             )
             for event, meta in zip(events, metas, strict=True):
                 assert type(event).from_avro(event.to_avro()) == event
-                decoded, handler = dispatcher.decode(meta.topic, meta.event_type, event.to_avro())
+                decoded, handler = dispatcher.decode(
+                    meta.topic, meta.event_type, encode_event(event)
+                )
                 async with engine.begin() as connection:
                     lent = dataclasses.replace(meta, connection=connection)
                     await dispatcher.dispatch(decoded, handler, lent)
@@ -100,7 +103,9 @@ async def apply_as_the_loop_does(
         async with engine.begin() as connection:
             events = []
             for event, meta in batch:
-                decoded, handler = dispatcher.decode(meta.topic, meta.event_type, event.to_avro())
+                decoded, handler = dispatcher.decode(
+                    meta.topic, meta.event_type, encode_event(event)
+                )
                 events.append((decoded, handler, meta))
             await apply_events(connection, inbox, events)
             if fail:

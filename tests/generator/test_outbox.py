@@ -46,7 +46,7 @@ def test_publish_writes_one_row_in_the_callers_transaction(
     assert row["aggregatetype"] == "microservicesapp.idea.events"
     assert row["aggregateid"] == "42"
     assert row["type"] == "IdeaCreated"
-    assert IdeaCreated.from_avro(row["payload"]) == EVENT
+    assert IdeaCreated.from_framed(row["payload"]) == EVENT
     assert row["schema_id"] == IdeaCreated.avro_schema().schema_id
     assert row["traceparent"] == traceparent
     assert row["occurred_at"].tzinfo is not None

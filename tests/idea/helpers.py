@@ -61,7 +61,7 @@ def outbox_events(db: Engine) -> list[IdeaEvent]:
     rows = outbox_log(_url(db))
     events = []
     for row in rows:
-        event = EVENT_TYPES[row.type].from_avro(row.payload)
+        event = EVENT_TYPES[row.type].from_framed(row.payload)
         assert row.aggregatetype == event.__topic__ == "microservicesapp.idea.events"
         assert row.aggregateid == str(event.idea_id)
         assert row.schema_id == event.avro_schema().schema_id

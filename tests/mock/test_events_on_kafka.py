@@ -29,9 +29,11 @@ import sqlalchemy as sa
 from confluent_kafka import Consumer
 
 from contractgen.mock.events import Connector, avro_schema, frame, sent_messages
+from contractgen.mock.registry import register_messages
 from contractgen.runtime.consumer import headers_dict
 from contractgen.runtime.database import create_engine
 from contractgen.runtime.outbox import outbox_insert, outbox_table
+from contractgen.runtime.registry import RegistryClient, SchemaStore, store, unframe, use_store
 from contractgen.spec.project import load_project
 from contractgen.stack import connect
 from contractgen.stack.ports import Ports
@@ -132,14 +134,23 @@ def test_mocked_framing_is_what_debezium_delivers_for_the_same_outbox_row(stack:
         created_on=record["createdOn"],
     )
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    for event_id, occurred in zip(event_ids, moments, strict=True):
-        with engine.begin() as connection:
-            table = outbox_table(sa.MetaData())
-            connection.execute(outbox_insert(table, event, event_id=event_id, occurred_at=occurred))
+    # The service's registration at start-up, then its outbox writes.
+    previous = use_store(SchemaStore(RegistryClient(stack.registry_url)))
+    try:
+        store().register([IdeaCreated])
+        for event_id, occurred in zip(event_ids, moments, strict=True):
+            with engine.begin() as connection:
+                table = outbox_table(sa.MetaData())
+                connection.execute(
+                    outbox_insert(table, event, event_id=event_id, occurred_at=occurred)
+                )
+    finally:
+        use_store(previous)
     delivered = read_all(stack.bootstrap, [IDEA_TOPIC], at_least=2)
     assert len(delivered) == 2
 
     [(channel, message)] = sent_messages(service(PLATFORM_SPECS, "idea"), ["IdeaCreated"])
+    schema_ids = register_messages(stack.registry_url, [(channel, message)])
     for real, event_id, occurred in zip(delivered, event_ids, moments, strict=True):
         run_id = headers_dict(real.headers())["__debezium.context.runId"]
         mocked = frame(
@@ -149,6 +160,7 @@ def test_mocked_framing_is_what_debezium_delivers_for_the_same_outbox_row(stack:
             Connector("idea", "postgresql", run_id),
             event_id=event_id,
             occurred_at=occurred,
+            schema_id=schema_ids["IdeaCreated"],
         )
         assert (mocked.topic, mocked.key, mocked.value) == (
             real.topic(),
@@ -173,6 +185,7 @@ def test_the_activity_consumer_builds_its_feed_from_mocked_events_only(stack: St
             [
                 *(Path(sys.executable).with_name("contractgen"), "mock-events", name),
                 *("--specs", str(PLATFORM_SPECS), "--bootstrap-servers", bootstrap),
+                *("--registry-url", stack.registry_url),
                 *("--rate", "200", *options),
             ],
             capture_output=True,
@@ -191,7 +204,7 @@ def test_the_activity_consumer_builds_its_feed_from_mocked_events_only(stack: St
         dispatch = service(PLATFORM_SPECS, message.topic().split(".")[1])
         [(_, contract)] = sent_messages(dispatch, [headers["eventType"]])
         payload = fastavro.schemaless_reader(
-            io.BytesIO(message.value()), avro_schema(contract).parsed, None
+            io.BytesIO(unframe(message.value())[1]), avro_schema(contract).parsed, None
         )
         expected.add(
             (
@@ -215,7 +228,11 @@ def test_the_activity_consumer_builds_its_feed_from_mocked_events_only(stack: St
 
     url = stack.database_url("activity")
     ACTIVITY.migrate(url)
-    feed = asyncio.run(consume_until(url, bootstrap, len(expected)))
+    previous = use_store(SchemaStore(RegistryClient(stack.registry_url)))
+    try:
+        feed = asyncio.run(consume_until(url, bootstrap, len(expected)))
+    finally:
+        use_store(previous)
     assert feed == expected
     dead_letters = [dead_letter_topic(topic) for topic in topics]
     assert not read_all(bootstrap, dead_letters, at_least=0)

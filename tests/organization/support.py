@@ -58,7 +58,7 @@ class Database:
     def _decode(row: Any) -> OrganizationEvent:
         event_type = EVENT_TYPES[row["type"]]
         assert row["schema_id"] == event_type.avro_schema().schema_id
-        event = event_type.from_avro(row["payload"])
+        event = event_type.from_framed(row["payload"])
         assert row["aggregatetype"] == event.__topic__
         assert row["aggregateid"] == event.aggregate_id()
         return event

@@ -116,6 +116,11 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
         recorded.append(("consume", settings.consumer_group))
 
     monkeypatch.setattr(runner, "_consume", consume)
+    monkeypatch.setattr(
+        runner,
+        "start_registry",
+        lambda settings, events: recorded.append(("register", tuple(e.__name__ for e in events))),
+    )
     return recorded
 
 
@@ -124,8 +129,10 @@ def test_serves_on_the_contracts_port(
     calls: list[tuple[str, Any]], service: ServiceDefinition, port: int
 ) -> None:
     runner.run(service, [])
+    registered = [("register", tuple(e.__name__ for e in service.events))] if service.events else []
     assert calls == [
-        ("serve", ("AsyncApp", {"host": "127.0.0.1", "port": port, "log_config": None}))
+        *registered,
+        ("serve", ("AsyncApp", {"host": "127.0.0.1", "port": port, "log_config": None})),
     ]
 
 
@@ -133,13 +140,35 @@ def test_migrates_with_the_migration_login_before_serving(calls: list[tuple[str,
     runner.run(IDEA, ["--migrate", "--host", "0.0.0.0", "--port", "9000"])
     assert calls == [
         ("migrate", "postgresql+psycopg://owner@db/idea"),
+        ("register", ("IdeaCreated", "IdeaUpdated", "IdeaDeleted")),
         ("serve", ("AsyncApp", {"host": "0.0.0.0", "port": 9000, "log_config": None})),
     ]
 
 
+def test_a_service_that_sends_events_does_not_start_without_its_registry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Registration is at start-up: no registry URL, or one that does not answer, is a clear
+    error before anything serves."""
+    monkeypatch.setenv("JWT_SECRET", LOCAL_SECRET)
+    monkeypatch.delenv("SCHEMA_REGISTRY_URL", raising=False)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: pytest.fail("served"))
+    with pytest.raises(SystemExit, match="idea: SCHEMA_REGISTRY_URL is not set"):
+        runner.run(IDEA, [])
+    monkeypatch.setenv("SCHEMA_REGISTRY_URL", "http://127.0.0.1:9/apis/ccompat/v7")
+    with pytest.raises(
+        SystemExit, match=r"idea: schema registry http://127.0.0.1:9/\S+ is unreachable"
+    ):
+        runner.run(IDEA, [])
+
+
 def test_consumes_instead_of_serving(calls: list[tuple[str, Any]]) -> None:
     runner.run(ACTIVITY, ["--migrate", "--consume"])
-    assert calls == [("migrate", "postgresql+psycopg://owner@db/activity"), ("consume", "activity")]
+    assert calls == [
+        ("migrate", "postgresql+psycopg://owner@db/activity"),
+        ("register", ()),
+        ("consume", "activity"),
+    ]
 
 
 def test_a_service_without_a_consumer_has_no_consume_option(

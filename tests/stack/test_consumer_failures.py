@@ -16,6 +16,7 @@ from confluent_kafka import Consumer, Producer
 from contractgen.runtime.consumer import Dispatcher, EventMeta, Subscription
 from contractgen.runtime.database import create_engine
 from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer
+from contractgen.runtime.registry import encode_event
 from contractgen.stack.kafka import ensure_topics
 from contractgen.stack.stack import Stack
 from generated.idea.events import IdeaCreated
@@ -66,7 +67,7 @@ def publish(stack: Stack, topic: str, *names: str) -> None:
             created_on=datetime(2026, 1, 1, tzinfo=UTC),
         )
         headers = [("id", str(uuid.uuid4()).encode()), ("eventType", b"IdeaCreated")]
-        producer.produce(topic, key=str(n + 1), value=event.to_avro(), headers=headers)
+        producer.produce(topic, key=str(n + 1), value=encode_event(event), headers=headers)
     assert producer.flush(10) == 0
 
 
@@ -137,7 +138,7 @@ def test_a_message_whose_handler_keeps_failing_is_dead_lettered_and_the_rest_app
     [dead] = dead_letters(stack, topic)
     headers = {key: value.decode() for key, value in dead.headers() or []}
     assert headers["dlq.reason"].startswith("handler failed 3 times: RuntimeError(")
-    assert IdeaCreated.from_avro(dead.value()).name == POISON
+    assert IdeaCreated.from_framed(dead.value()).name == POISON
 
 
 def test_while_the_database_does_not_answer_nothing_is_dead_lettered(

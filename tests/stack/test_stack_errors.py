@@ -47,11 +47,12 @@ def test_status_of_a_stack_that_never_ran_says_stopped_and_fails() -> None:
         "postgres",
         "kafka",
         "connect",
+        "registry",
+        "portal",
         "organization",
         "idea",
         "activity",
         "activity-consumer",
-        "portal",
     }
     assert all(state.startswith("stopped") for state in lines.values())
 

@@ -22,6 +22,9 @@ POSTGRES_IMAGE = "postgres:15.10-bookworm"
 SQLSERVER_IMAGE = "mcr.microsoft.com/mssql/server:2022-CU16-ubuntu-22.04"
 KAFKA_IMAGE = "apache/kafka:4.1.0"
 CONNECT_IMAGE = "quay.io/debezium/connect:3.6.1.Final"
+REGISTRY_IMAGE = "quay.io/apicurio/apicurio-registry:3.3.3"
+REGISTRY_URL = "http://schema-registry:8080/apis/ccompat/v7"
+REGISTRY_DATABASE = "schema_registry"
 SQLCMD = '/opt/mssql-tools18/bin/sqlcmd -C -S sqlserver -U sa -P "$$MSSQL_SA_PASSWORD" -b'
 ODBC = "driver=ODBC+Driver+18+for+SQL+Server&TrustServerCertificate=yes"
 
@@ -61,9 +64,8 @@ def compose_files(
     source = project.docs.display(project.specs_dir) + "/"
     files = {"deploy/compose/docker-compose.yml": _compose(project, services, generated, source)}
     postgres = [s for s in services if s.database == "postgresql"]
-    if postgres:
-        files["deploy/compose/postgres/roles.sql"] = _postgres_roles(postgres, source)
-        files["deploy/compose/postgres/outbox-publications.sql"] = _publications(postgres, source)
+    files["deploy/compose/postgres/roles.sql"] = _postgres_roles(postgres, source)
+    files["deploy/compose/postgres/outbox-publications.sql"] = _publications(postgres, source)
     for service in (s for s in services if s.database == "sqlserver"):
         files[f"deploy/compose/sqlserver/{service.name}-database.sql"] = _sqlserver_database(
             service, source
@@ -89,33 +91,33 @@ def _compose(project: Project, services: list[ComposeService], generated: str, s
     sqlserver = [s for s in services if s.database == "sqlserver"]
     publishers = [s for s in services if s.publishes]
     image = f"{name}-{services[0].name}"  # any service image has contractgen and Python
-    if postgres:
-        document["volumes"]["postgres-data"] = None
-        parts["postgres"] = {
-            "image": POSTGRES_IMAGE,
-            "command": [
-                "postgres",
-                "-c",
-                "wal_level=logical",
-                "-c",
-                "max_wal_senders=10",
-                "-c",
-                "max_replication_slots=10",
-            ],
-            "environment": {
-                "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}",
-                **{
-                    f"{role.upper()}_DB_PASSWORD": s.password(role)
-                    for s in postgres
-                    for role in s.roles.names()
-                },
+    # PostgreSQL always runs: it also stores the schema registry's data.
+    document["volumes"]["postgres-data"] = None
+    parts["postgres"] = {
+        "image": POSTGRES_IMAGE,
+        "command": [
+            "postgres",
+            "-c",
+            "wal_level=logical",
+            "-c",
+            "max_wal_senders=10",
+            "-c",
+            "max_replication_slots=10",
+        ],
+        "environment": {
+            "POSTGRES_PASSWORD": "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}",
+            **{
+                f"{role.upper()}_DB_PASSWORD": s.password(role)
+                for s in postgres
+                for role in s.roles.names()
             },
-            "volumes": [
-                "postgres-data:/var/lib/postgresql/data",
-                f"{folder}/postgres/roles.sql:/docker-entrypoint-initdb.d/roles.sql:ro",
-            ],
-            "healthcheck": _health("pg_isready -U postgres", 5, 20),
-        }
+        },
+        "volumes": [
+            "postgres-data:/var/lib/postgresql/data",
+            f"{folder}/postgres/roles.sql:/docker-entrypoint-initdb.d/roles.sql:ro",
+        ],
+        "healthcheck": _health("pg_isready -U postgres", 5, 20),
+    }
     if sqlserver:
         document["volumes"]["sqlserver-data"] = None
         parts["sqlserver"] = {
@@ -150,6 +152,7 @@ def _compose(project: Project, services: list[ComposeService], generated: str, s
             },
         )
     parts["kafka"] = _kafka()
+    parts["schema-registry"] = _registry()
     parts["kafka-topics"] = {
         "image": image,
         "depends_on": {"kafka": {"condition": "service_healthy"}},
@@ -179,7 +182,10 @@ def _compose(project: Project, services: list[ComposeService], generated: str, s
                 "dockerfile": f"{generated}/deploy/docker/{service.name}/Dockerfile",
             },
             "image": f"{name}-{service.name}",
-            "depends_on": {database: {"condition": condition}},
+            "depends_on": {
+                database: {"condition": condition},
+                "schema-registry": {"condition": "service_healthy"},
+            },
             "environment": env,
             "command": ["--host", "0.0.0.0", "--port", str(service.port), "--migrate"],
             "ports": [f"127.0.0.1:{service.port}:{service.port}"],
@@ -297,6 +303,25 @@ def _kafka() -> dict[str, Any]:
     }
 
 
+def _registry() -> dict[str, Any]:
+    """Apicurio Registry, Confluent-compatible API, its data in the compose PostgreSQL."""
+    return {
+        "image": REGISTRY_IMAGE,
+        "depends_on": {"postgres": {"condition": "service_healthy"}},
+        "environment": {
+            "APICURIO_STORAGE_KIND": "sql",
+            "APICURIO_STORAGE_SQL_KIND": "postgresql",
+            "APICURIO_DATASOURCE_URL": f"jdbc:postgresql://postgres:5432/{REGISTRY_DATABASE}",
+            "APICURIO_DATASOURCE_USERNAME": "postgres",
+            "APICURIO_DATASOURCE_PASSWORD": "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}",
+        },
+        "ports": ["127.0.0.1:8081:8080"],
+        "healthcheck": _health(
+            "curl -fs http://localhost:8080/apis/ccompat/v7/subjects > /dev/null", 5, 30
+        ),
+    }
+
+
 def _connect(publishers: list[ComposeService]) -> dict[str, Any]:
     env: dict[str, Any] = {
         "BOOTSTRAP_SERVERS": "kafka:9092",
@@ -342,7 +367,10 @@ def _sql_header(source: str, purpose: str) -> str:
 
 
 def _postgres_roles(services: list[ComposeService], source: str) -> str:
-    lines = [_sql_header(source, "Run once by the postgres image when the cluster is created.")]
+    lines = [
+        _sql_header(source, "Run once by the postgres image when the cluster is created."),
+        f"-- The schema registry's storage.\nCREATE DATABASE {REGISTRY_DATABASE};\n",
+    ]
     for service in services:
         roles = service.roles
         variables = {}

@@ -11,7 +11,7 @@ from contractgen.gen.connectors import CONNECTORS, connector_json
 from contractgen.gen.naming import header, snake
 from contractgen.gen.pytypes import Import, PyType, avro_type, import_lines
 from contractgen.gen.render import render
-from contractgen.spec.asyncapi import Channel, Message
+from contractgen.spec.asyncapi import DEFAULT_COMPATIBILITY, Channel, Message
 from contractgen.spec.project import ServiceSpec
 
 
@@ -32,6 +32,7 @@ class EventClass:
     aggregate_attr: str
     avsc: str
     fields: tuple[EventField, ...]
+    compatibility: str
 
 
 def avsc_name(message: Message) -> str:
@@ -46,7 +47,7 @@ def avsc_text(message: Message) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def event_class(message: Message, topic: str) -> EventClass:
+def event_class(message: Message, channel: Channel) -> EventClass:
     fields = tuple(
         EventField(
             attr=snake(f["name"]),
@@ -59,7 +60,11 @@ def event_class(message: Message, topic: str) -> EventClass:
     )
     aggregate = next(f.attr for f in fields if f.avro == message.aggregate_field)
     doc = " ".join((message.avro.get("doc") or message.description or message.title).split())
-    return EventClass(message.name, doc, topic, aggregate, avsc_name(message), fields)
+    # The message's own mode, else its channel's: what the registry enforces on its subject.
+    mode = message.compatibility or channel.compatibility or DEFAULT_COMPATIBILITY
+    return EventClass(
+        message.name, doc, channel.address, aggregate, avsc_name(message), fields, mode
+    )
 
 
 def event_files(
@@ -70,7 +75,7 @@ def event_files(
     classes = []
     for channel, message in sent:
         files[f"{name}/avro/{avsc_name(message)}"] = avsc_text(message)
-        classes.append(event_class(message, channel.address))
+        classes.append(event_class(message, channel))
     imports: set[Import] = {Import("contractgen.runtime.avro", "Event")}
     for cls in classes:
         imports.update(*(f.type.imports for f in cls.fields))

@@ -95,6 +95,7 @@ def rest_files(service: ServiceSpec, docs: Documents, package: str) -> dict[str,
             service=name,
             interface=interface,
             port=service.openapi.port or DEFAULT_PORT,
+            sends_events=bool(service.asyncapi and service.asyncapi.sent),
         ),
         f"{name}/openapi.yaml": header(source)
         + service.openapi.path.read_text(encoding="utf-8").rstrip("\n")

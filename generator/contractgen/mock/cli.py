@@ -165,6 +165,13 @@ def _overrides(values: tuple[str, ...]) -> dict[str, Any]:
     help="Set a payload field in every message that has it (JSON value), e.g. customerId=7.",
 )
 @click.option("--seed", type=int, help="Seed for generated data.")
+@click.option(
+    "--registry-url",
+    default=lambda: os.environ.get("SCHEMA_REGISTRY_URL", ""),
+    help="The schema registry the producer registers in (default: $SCHEMA_REGISTRY_URL): the "
+    "events are framed with its schema ids, as the service frames them. Without one the values "
+    "are bare Avro, which consumers refuse.",
+)
 def mock_events_command(
     service: str,
     specs: Path,
@@ -175,6 +182,7 @@ def mock_events_command(
     from_examples: bool,
     overrides: tuple[str, ...],
     seed: int | None,
+    registry_url: str,
 ) -> None:
     """Publish SERVICE's messages to their real topics, framed as its outbox pipeline frames them.
 
@@ -186,6 +194,7 @@ def mock_events_command(
     """
     from contractgen.mock.events import Connector, NothingToSend, records, sent_messages
     from contractgen.mock.kafka import publish_to_kafka
+    from contractgen.runtime.registry import RegistryError
 
     spec = load_service(specs, service)
     databases = spec.asyncapi.databases if spec.asyncapi else ("postgresql",)
@@ -197,8 +206,23 @@ def mock_events_command(
             _overrides(overrides),
             seed,
         )
-        report = publish_to_kafka(bootstrap_servers, stream, connector, count=count, rate=rate)
-    except NothingToSend as error:
+        schema_ids = None
+        if registry_url:
+            from contractgen.mock.registry import register_messages
+
+            schema_ids = register_messages(
+                registry_url,
+                sent_messages(spec, messages),
+                credentials=(
+                    os.environ.get("SCHEMA_REGISTRY_USERNAME", ""),
+                    os.environ.get("SCHEMA_REGISTRY_PASSWORD", ""),
+                ),
+                strategy=os.environ.get("SCHEMA_REGISTRY_SUBJECT_STRATEGY") or "topic-record",
+            )
+        report = publish_to_kafka(
+            bootstrap_servers, stream, connector, count=count, rate=rate, schema_ids=schema_ids
+        )
+    except (NothingToSend, RegistryError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     sent = ", ".join(f"{n} {name}" for name, n in sorted(report.sent.items()))

@@ -7,7 +7,8 @@ decimal text, and the headers the router's `id`, the additional placements `even
 `schemaId`, `traceparent` (a null value when the write was not traced) and `occurredAt` (ISO
 8601 UTC with microseconds, as Debezium renders a `timestamptz`), after the `__debezium.context.*` headers the
 connector adds. Values are plain UTF-8 text, unquoted (Connect's SimpleHeaderConverter).
-When the wire format changes (a schema registry's framing), this function changes.
+With a `schema_id` (the producing service's registration, `contractgen.mock.registry`) the
+value is Confluent-framed as the services write it: `0x00`, the 4-byte id, the Avro body.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -29,6 +30,7 @@ import fastavro
 from contractgen import outbox_wire as wire
 from contractgen.mock.avrodata import AvroData
 from contractgen.runtime.avro import AvroSchema
+from contractgen.runtime.registry import frame as wire_frame
 from contractgen.spec.asyncapi import Channel, Message
 from contractgen.spec.project import ServiceSpec
 
@@ -71,6 +73,7 @@ def frame(
     event_id: uuid.UUID | None = None,
     occurred_at: datetime | None = None,
     traceparent: str | None = None,
+    schema_id: int | None = None,
 ) -> KafkaRecord:
     """One event as the consumer receives it from the real pipeline (see the module docstring)."""
     schema = avro_schema(message)
@@ -90,7 +93,7 @@ def frame(
     return KafkaRecord(
         topic=channel.address,
         key=str(record[message.aggregate_field]).encode(),
-        value=buffer.getvalue(),
+        value=buffer.getvalue() if schema_id is None else wire_frame(schema_id, buffer.getvalue()),
         headers=headers,
     )
 
@@ -176,6 +179,7 @@ def publish(
     rate: float,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    schema_ids: Mapping[str, int] | None = None,
 ) -> PublishReport:
     """Frame and hand `count` records to `produce`, at most `rate` per second (bounded both ways)."""
     if not 1 <= count <= MAX_COUNT:
@@ -188,7 +192,8 @@ def publish(
         due = started + index / rate
         if (wait := due - clock()) > 0:
             sleep(wait)
-        produce(frame(message, channel, record, connector))
+        schema_id = schema_ids.get(message.name) if schema_ids else None
+        produce(frame(message, channel, record, connector, schema_id=schema_id))
         report.sent[message.name] = report.sent.get(message.name, 0) + 1
     report.seconds = clock() - started
     return report

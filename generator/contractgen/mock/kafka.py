@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from confluent_kafka import KafkaError, Message, Producer
@@ -21,6 +21,7 @@ def publish_to_kafka(
     rate: float,
     client_config: dict[str, str] | None = None,
     flush_timeout: float = 30.0,
+    schema_ids: Mapping[str, int] | None = None,
 ) -> PublishReport:
     """`publish` through an idempotent producer; undelivered messages are listed in `failed`."""
     producer = Producer(
@@ -52,7 +53,7 @@ def publish_to_kafka(
                 producer.poll(0.1)  # the local queue is full: let deliveries drain
         producer.poll(0)
 
-    report = publish(produce, stream, connector, count=count, rate=rate)
+    report = publish(produce, stream, connector, count=count, rate=rate, schema_ids=schema_ids)
     remaining = producer.flush(flush_timeout)
     if remaining:
         failed.append(f"{remaining} message(s) not delivered within {flush_timeout:.0f} s")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, ClassVar, Self
 
@@ -19,6 +19,9 @@ class AvroSchema:
     full_name: str
     parsed: Any
     fingerprint: str
+    raw: Any = field(default=None, compare=False, repr=False)
+    """The schema as written (JSON), what a schema registry is given."""
+    canonical: str = field(default="", compare=False, repr=False)
 
     @property
     def schema_id(self) -> str:
@@ -30,7 +33,7 @@ class AvroSchema:
         parsed = fastavro.parse_schema(schema)
         full_name = f"{schema['namespace']}.{schema['name']}"
         canonical = to_parsing_canonical_form(parsed)
-        return cls(full_name, parsed, fingerprint(canonical, "CRC-64-AVRO"))
+        return cls(full_name, parsed, fingerprint(canonical, "CRC-64-AVRO"), schema, canonical)
 
 
 class Event:
@@ -44,6 +47,8 @@ class Event:
     __avro_fields__: ClassVar[tuple[tuple[str, str], ...]]
     __topic__: ClassVar[str]
     __aggregate_field__: ClassVar[str]
+    __compatibility__: ClassVar[str] = "BACKWARD"
+    """The contract's `x-compatibility`: what the registry enforces on the schema's subject."""
     __schemas: ClassVar[dict[type, AvroSchema]] = {}
 
     @classmethod
@@ -70,6 +75,14 @@ class Event:
         buffer = io.BytesIO()
         fastavro.schemaless_writer(buffer, self.avro_schema().parsed, self.to_record())
         return buffer.getvalue()
+
+    @classmethod
+    def from_framed(cls, data: bytes) -> Self:
+        """Decode what the outbox and the topics carry: Confluent-framed Avro (see
+        `contractgen.runtime.registry`), resolving the writer's schema into this class's."""
+        from contractgen.runtime.registry import decode_event
+
+        return decode_event(cls, data)
 
     @classmethod
     def from_avro(cls, data: bytes, writer_schema: AvroSchema | None = None) -> Self:

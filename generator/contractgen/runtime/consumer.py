@@ -83,10 +83,11 @@ class Dispatcher:
             raise UndecodableEvent("the message has no payload")
         cls, handler = route
         try:
-            return cls.from_avro(payload), handler
-        except Exception as error:  # fastavro raises many types on corrupt input
+            # Framed: the writer's schema (by id, cached) is resolved into this contract's.
+            return cls.from_framed(payload), handler
+        except Exception as error:  # unknown id, incompatible writer, corrupt Avro
             raise UndecodableEvent(
-                f"payload does not decode as {cls.__name__}: {error!r}"
+                f"payload does not decode as {cls.__name__}: {type(error).__name__}: {error}"
             ) from error
 
     async def dispatch(self, event: Event, handler: Handler, meta: EventMeta) -> None:

@@ -2,7 +2,9 @@
 
 Columns `id`, `aggregatetype`, `aggregateid`, `type` and `payload` are the router's defaults;
 `aggregatetype` holds the channel address so the router sends each row to its AsyncAPI topic.
-`schema_id`, `traceparent` and `occurred_at` travel as Kafka headers.
+`schema_id`, `traceparent` and `occurred_at` travel as Kafka headers. The payload is
+Confluent-framed Avro (`0x00` + schema id + body, see `contractgen.runtime.registry`); Debezium
+passes it through.
 
 The table stays empty: `UnitOfWork.publish` inserts each event's row and deletes it again in the
 same transaction. Debezium reads the WAL, which still carries the INSERT; the DELETE after it is
@@ -36,6 +38,7 @@ from sqlalchemy.dialects import mssql
 
 from contractgen.outbox_wire import OUTBOX_TABLE
 from contractgen.runtime.avro import Event
+from contractgen.runtime.registry import encode_event
 from contractgen.runtime.tracing import current_traceparent
 
 # bytea on PostgreSQL; VARBINARY(max) on SQL Server (LargeBinary alone means the deprecated IMAGE).
@@ -68,7 +71,7 @@ def outbox_row(
         "aggregatetype": event.__topic__,
         "aggregateid": event.aggregate_id(),
         "type": event.event_type(),
-        "payload": event.to_avro(),
+        "payload": encode_event(event),
         "schema_id": event.avro_schema().schema_id,
         "traceparent": current_traceparent(),
         "occurred_at": occurred_at or datetime.now(UTC),

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contractgen.identity import Identity
 from contractgen.runtime import migrations
+from contractgen.runtime.avro import Event
+from contractgen.runtime.registry import RegistryError, start_registry
 from contractgen.runtime.settings import ServiceSettings, sync_url
 
 AppFactory = Callable[[ServiceSettings], Any]
@@ -38,6 +40,8 @@ class ServiceDefinition:
     identity: Identity | None = None
     build_consumer: ConsumerFactory | None = None
     """For a service that receives events: the consumer loop (an EventConsumer) on an engine."""
+    events: tuple[type[Event], ...] = ()
+    """The events the service sends: their schemas are registered at start-up."""
 
     def settings(self) -> ServiceSettings:
         return ServiceSettings.from_env(self.name, self.identity)
@@ -73,6 +77,11 @@ def run(definition: ServiceDefinition, argv: Sequence[str] | None = None) -> Non
         raise SystemExit(f"{definition.name}: {error}") from None
     if args.migrate:
         definition.migrate(settings.migration_database_url)
+    if definition.events or args.consume:
+        try:  # before serving: publishing and consuming then never wait for the registry
+            start_registry(settings, definition.events)
+        except RegistryError as error:
+            raise SystemExit(f"{definition.name}: {error}") from None
     if args.consume:
         asyncio.run(_consume(definition, settings))
         return

@@ -4,7 +4,9 @@
 schema owner's, for `--migrate`; the runtime URL when unset), the token verification settings
 (`JWT_*`, see `JwtSettings.from_env`), and for consumers `KAFKA_BOOTSTRAP_SERVERS`,
 `<NAME>_CONSUMER_GROUP` and a managed Kafka's credentials (`KAFKA_SECURITY_PROTOCOL`,
-`KAFKA_SASL_*`)."""
+`KAFKA_SASL_*`), and the schema registry (`SCHEMA_REGISTRY_URL`, a Confluent-compatible API;
+`SCHEMA_REGISTRY_USERNAME`/`_PASSWORD` for basic auth, e.g. a Confluent Cloud API key;
+`SCHEMA_REGISTRY_SUBJECT_STRATEGY`: topic-record (default), topic or record)."""
 
 from __future__ import annotations
 
@@ -67,6 +69,10 @@ class ServiceSettings:
     """How long a consumer remembers applied event ids (`<NAME>_INBOX_RETENTION_DAYS`)."""
     inbox_prune_interval: float = DEFAULT_PRUNE_INTERVAL_SECONDS
     """How often it forgets older ones (`<NAME>_INBOX_PRUNE_INTERVAL_SECONDS`)."""
+    schema_registry_url: str = ""
+    schema_registry_username: str = ""
+    schema_registry_password: str = field(default="", repr=False)
+    schema_registry_subject_strategy: str = "topic-record"
 
     def __post_init__(self) -> None:
         if not self.migration_database_url:
@@ -99,6 +105,11 @@ class ServiceSettings:
             inbox_prune_interval=_positive(
                 env, f"{prefix}_INBOX_PRUNE_INTERVAL_SECONDS", DEFAULT_PRUNE_INTERVAL_SECONDS
             ),
+            schema_registry_url=env.get("SCHEMA_REGISTRY_URL", ""),
+            schema_registry_username=env.get("SCHEMA_REGISTRY_USERNAME", ""),
+            schema_registry_password=env.get("SCHEMA_REGISTRY_PASSWORD", ""),
+            schema_registry_subject_strategy=env.get("SCHEMA_REGISTRY_SUBJECT_STRATEGY")
+            or "topic-record",
         )
 
 

@@ -107,6 +107,13 @@ def stack_group() -> None:
     help="Added to each service's contract port (x-port).",
 )
 @click.option(
+    "--registry-port",
+    type=int,
+    default=0,
+    help="The schema registry (Apicurio) on 127.0.0.1, its management port one above "
+    "[default: two below --connect-port].",
+)
+@click.option(
     "--apps/--no-apps",
     default=True,
     show_default=True,
@@ -120,12 +127,15 @@ def up(
     controller_port: int,
     connect_port: int,
     apps_offset: int,
+    registry_port: int,
     apps: bool,
 ) -> None:
     """Start whatever is not running and wait until each part is ready (idempotent)."""
     from contractgen.stack.artifacts import StackError
 
-    ports = Ports(postgres_port, kafka_port, controller_port, connect_port, apps_offset)
+    ports = Ports(
+        postgres_port, kafka_port, controller_port, connect_port, apps_offset, registry_port
+    )
     stack = _open(state_dir, specs, ports)
     try:
         stack.up(apps=apps)

@@ -18,6 +18,13 @@ class Ports:
     connect: int = 18083
     # Added to each service's contract port (x-port), so that two stacks can run side by side.
     apps_offset: int = 0
+    # The schema registry (Apicurio) and its management port (registry + 1); 0: two below
+    # Kafka Connect's REST port (18081), so that it moves with the other ports.
+    registry: int = 0
+
+    @property
+    def registry_port(self) -> int:
+        return self.registry or self.connect - 2
 
     def save(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)

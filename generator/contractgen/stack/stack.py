@@ -12,7 +12,7 @@ from typing import Any
 
 from contractgen.runtime.jwt import LOCAL_SECRET
 from contractgen.spec.project import Project
-from contractgen.stack import connect, kafka
+from contractgen.stack import connect, kafka, registry
 from contractgen.stack.apps import App, platform_apps, start_app, wait_for_app
 from contractgen.stack.artifacts import StackError, ensure_artifacts
 from contractgen.stack.ports import Ports
@@ -44,6 +44,7 @@ class Stack:
             )
             for service in self.project.services
         }
+        self.registry = ManagedProcess("registry", self.state_dir)
         self.apps = {
             app.name: (app, ManagedProcess(app.name, self.state_dir))
             for app in platform_apps(self.project, self.ports.apps_offset)
@@ -63,7 +64,7 @@ class Stack:
         """A part of the stack by name: kafka, connect, a service or a consumer."""
         if name in self.apps:
             return self.apps[name][1]
-        return {"kafka": self.kafka, "connect": self.connect}[name]
+        return {"kafka": self.kafka, "connect": self.connect, "registry": self.registry}[name]
 
     @property
     def bootstrap(self) -> str:
@@ -72,6 +73,11 @@ class Stack:
     @property
     def connect_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.connect}"
+
+    @property
+    def registry_url(self) -> str:
+        """The schema registry's Confluent-compatible API."""
+        return registry.registry_url(self.ports.registry_port)
 
     @property
     def services(self) -> list[str]:
@@ -107,7 +113,11 @@ class Stack:
         out: nothing is left to a default. With `service`, only that service's logins: no
         process holds another service's database password. The JWT secret is the local
         development one, on purpose and only here."""
-        env = {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap, "JWT_SECRET": LOCAL_SECRET}
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "JWT_SECRET": LOCAL_SECRET,
+            "SCHEMA_REGISTRY_URL": self.registry_url,
+        }
         for name, roles in self.roles.items():
             if service is not None and name != service:
                 continue
@@ -155,6 +165,7 @@ class Stack:
         )
         clock = time.monotonic()
         action = "ready"
+        self._start_registry()  # starts while Kafka and Connect do; waited for below
         if self.kafka.pid() is None:
             kafka.start_kafka(self.kafka, artifacts, self.ports.kafka, self.ports.controller)
             action = "started"
@@ -173,8 +184,25 @@ class Stack:
         connect.wait_for_connect(self.connect, self.connect_url)
         debezium = connect.POSTGRES_CONNECTOR.rsplit(".", 1)[1]
         self.say(f"connect    {action} on {self.connect_url} ({debezium}) {_since(clock)}")
+        registry.wait_for_registry(self.registry, self.ports.registry_port)
+        self.say(f"registry   ready on {self.registry_url} (Apicurio {registry.APICURIO_VERSION})")
         if apps:
             self.start_apps()
+
+    def _start_registry(self) -> None:
+        """Apicurio, its data in the stack's PostgreSQL (database `schema_registry`), so that
+        schema ids survive a restart like the events that carry them."""
+        if self.registry.pid() is not None:
+            return
+        app = registry.ensure_apicurio(self.say)
+        try:
+            self.postgres.create_database(registry.DATABASE)
+        except PostgresError as error:
+            raise StackError(str(error)) from error
+        jdbc = f"jdbc:postgresql://{self.postgres.host}:{self.postgres.port}/{registry.DATABASE}"
+        registry.start_registry(
+            self.registry, app, self.ports.registry_port, (jdbc, self.postgres.user, "")
+        )
 
     def start_apps(self) -> None:
         """Services first (their migrations create the outboxes), then the connectors reading those
@@ -249,7 +277,8 @@ class Stack:
         """Stop exactly what this stack started: consumers and services, then Connect, Kafka and
         PostgreSQL. Data stays in the state folder for the next `up`."""
         consumers_first = sorted(self.apps.values(), key=lambda entry: entry[0].port is not None)
-        for process in [p for _, p in consumers_first] + [self.connect, self.kafka]:
+        parts = [self.connect, self.kafka, self.registry]
+        for process in [p for _, p in consumers_first] + parts:
             if process.stop():
                 self.say(f"{process.name:<10} stopped")
         if self.postgres.initialized() and self.postgres.running():
@@ -259,7 +288,11 @@ class Stack:
     def status(self) -> dict[str, str]:
         pg = "running" if self.postgres.initialized() and self.postgres.running() else "stopped"
         report = {"postgres": f"{pg} (127.0.0.1:{self.ports.postgres})"}
-        for process, port in ((self.kafka, self.ports.kafka), (self.connect, self.ports.connect)):
+        for process, port in (
+            (self.kafka, self.ports.kafka),
+            (self.connect, self.ports.connect),
+            (self.registry, self.ports.registry_port),
+        ):
             pid = process.pid()
             report[process.name] = f"running (pid {pid}, 127.0.0.1:{port})" if pid else "stopped"
         for app, process in self.apps.values():
@@ -275,6 +308,8 @@ class Stack:
             self.ports.kafka: self.kafka.pid() is not None,
             self.ports.controller: self.kafka.pid() is not None,
             self.ports.connect: self.connect.pid() is not None,
+            self.ports.registry_port: self.registry.pid() is not None,
+            self.ports.registry_port + 1: self.registry.pid() is not None,
         }
         if apps:
             ours |= {

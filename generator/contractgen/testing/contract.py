@@ -151,7 +151,7 @@ class ContractWorld:
                 f"{where}: the outbox gained {[r.type for r in added]}, the contract declares {list(declared)}"
             )
             for row in added:
-                event = self.event_types[row.type].from_avro(row.payload)
+                event = self.event_types[row.type].from_framed(row.payload)
                 assert event.aggregate_id() == row.aggregate_id, f"{where}: {row.type} key mismatch"
                 self.emitted[row.type] += 1
         else:

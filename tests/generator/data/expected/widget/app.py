@@ -13,6 +13,7 @@ from contractgen.runtime import app as runtime
 from contractgen.runtime.security import TokenVerifier
 from contractgen.runtime.service import AppFactory, ConsumerFactory, ServiceDefinition
 from generated.project import IDENTITY
+from generated.widget.events import EVENT_TYPES
 from generated.widget.handlers import OPERATIONS, WidgetHandlers
 
 SPEC = Path(__file__).with_name("openapi.yaml")
@@ -58,4 +59,5 @@ def service(
         metadata=metadata,
         identity=IDENTITY,
         build_consumer=build_consumer,
+        events=tuple(EVENT_TYPES.values()),
     )

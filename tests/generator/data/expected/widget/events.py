@@ -23,6 +23,7 @@ class WidgetCreated(Event):
     )
     __topic__ = "demo.widget.events"
     __aggregate_field__ = "widget_id"
+    __compatibility__ = "BACKWARD"
 
     widget_id: int
     """The widget's id."""

@@ -1,0 +1,1 @@
+"""Checking what is on the wire against the contracts (`contractgen verify-events`)."""
