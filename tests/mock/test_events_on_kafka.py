@@ -107,8 +107,9 @@ def test_mocked_framing_is_what_debezium_delivers_for_the_same_outbox_row(stack:
     url = stack.database_url("idea")
     # As the stack does for a service: migrate as its migration login, then the owner makes the
     # outbox's publication (Debezium's login does not own the outbox, so it never creates one).
-    IDEA.migrate(stack.role_url(stack.roles["idea"].migration, "idea"))
-    stack.create_publications()
+    roles = stack.roles["idea"]
+    IDEA.migrate(stack.role_url(roles.migration, "idea"))
+    stack.postgres.psql(roles.publication_sql(), database="idea")
     connector = next(
         c for c in connect.local_connectors(ROOT / "generated") if c["name"] == "idea-outbox"
     )
