@@ -54,6 +54,9 @@ def test_mock_survives_the_stateful_phase(name: str, verifier: JwtVerifier) -> N
 
     class Workflow(workflow):  # type: ignore[misc,valid-type]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            # A step whose headers are deliberately invalid keeps them (no token: 401).
+            if case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER):
+                return {}
             return {"headers": HEADERS}
 
         def validate_response(
