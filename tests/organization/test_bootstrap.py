@@ -33,7 +33,9 @@ def test_the_engine_connects_lazily_and_is_disposed_at_shutdown(
         assert client.get("/organizations", headers=auth(1)).status_code == 200
         assert other_connections(database) == 1  # pooled, kept while the app runs
 
-    deadline = time.monotonic() + 30  # a backend ends a moment after its client closes; longer under load
+    deadline = (
+        time.monotonic() + 30
+    )  # a backend ends a moment after its client closes; longer under load
     while other_connections(database) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert other_connections(database) == 0
