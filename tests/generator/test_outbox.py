@@ -130,8 +130,8 @@ def test_the_unit_of_work_leaves_the_table_empty_and_the_wal_carries_each_insert
         )
     blocking.dispose()
     assert [row.type for row in written] == ["IdeaCreated", "IdeaUpdated"]
-    assert IdeaCreated.from_avro(written[0].payload) == EVENT
-    assert IdeaUpdated.from_avro(written[1].payload) == updated
+    assert IdeaCreated.from_framed(written[0].payload) == EVENT
+    assert IdeaUpdated.from_framed(written[1].payload) == updated
     assert [row.aggregateid for row in written] == ["42", "42"]
     assert written[0].aggregatetype == "microservicesapp.idea.events"
     assert written[0].schema_id == IdeaCreated.avro_schema().schema_id

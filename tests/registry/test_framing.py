@@ -122,9 +122,11 @@ class _Handlers:
 
 def test_registry_settings_come_from_the_environment() -> None:
     from contractgen.runtime.settings import ServiceSettings
+    from services.identity import IDENTITY
 
     settings = ServiceSettings.from_env(
         "idea",
+        IDENTITY,
         environ={
             "JWT_SECRET": "s",
             "SCHEMA_REGISTRY_URL": "https://psrc-1.westeurope.azure.confluent.cloud",

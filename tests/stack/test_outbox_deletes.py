@@ -18,6 +18,7 @@ import httpx
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
+from contractgen.runtime.registry import unframe
 from contractgen.stack.stack import Stack
 from generated.idea.events import EVENT_TYPES
 from services.platform_client import PlatformClient
@@ -107,7 +108,7 @@ def test_deleted_outbox_rows_still_publish_each_event_once(
     ours = []
     for record in topic_records(stack, IDEA_TOPIC):
         headers = {k: (v or b"").decode().strip('"') for k, v in record.headers() or []}
-        event = EVENT_TYPES[headers["eventType"]].from_avro(record.value())
+        event = EVENT_TYPES[headers["eventType"]].from_avro(unframe(record.value())[1])
         if event.organization_id == oid:
             ours.append((headers["id"], headers["eventType"], event.idea_id))
     assert len(ours) == EVENTS, ours

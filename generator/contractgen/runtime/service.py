@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contractgen.identity import Identity
 from contractgen.runtime import migrations
 from contractgen.runtime.avro import Event
+from contractgen.runtime.jwt import MISSING_KEYS
 from contractgen.runtime.registry import RegistryError, start_registry
 from contractgen.runtime.settings import ServiceSettings, sync_url
 
@@ -75,6 +76,8 @@ def run(definition: ServiceDefinition, argv: Sequence[str] | None = None) -> Non
         settings = definition.settings()
     except ValueError as error:  # e.g. no token verification configured: refuse to start
         raise SystemExit(f"{definition.name}: {error}") from None
+    if settings.jwt is None and not args.consume:  # the API fails closed, before anything else
+        raise SystemExit(f"{definition.name}: {MISSING_KEYS}")
     if args.migrate:
         definition.migrate(settings.migration_database_url)
     if definition.events or args.consume:

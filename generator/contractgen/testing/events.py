@@ -21,6 +21,7 @@ import fastavro
 
 from contractgen import outbox_wire as wire
 from contractgen.runtime.avro import AvroSchema
+from contractgen.runtime.registry import unframe
 from contractgen.spec.project import ServiceSpec
 from contractgen.testing.contract import OutboxRow
 
@@ -113,7 +114,10 @@ def message_problems(message: MessageContract, row: OutboxRow) -> list[str]:
     return problems
 
 
-def _decode(schema: AvroSchema, payload: bytes) -> dict[str, Any]:
+def _decode(schema: AvroSchema, framed: bytes) -> dict[str, Any]:
+    """The record of a Confluent-framed payload (`0x00` + schema id + Avro body), decoded with
+    the contract's schema; anything else is a ValueError that says what is wrong."""
+    _, payload = unframe(framed)  # UnframedPayload is a ValueError
     buffer = io.BytesIO(payload)
     try:
         record = fastavro.schemaless_reader(buffer, schema.parsed, None)

@@ -1,4 +1,5 @@
-"""Fail closed, as a user meets it: `python -m services.idea` without a verification key refuses
+"""Fail closed, as a user meets it: `contractgen serve activity` (an API that publishes no
+events, so it needs no schema registry to start) without a verification key refuses
 to start and says what to set; given the local development secret explicitly, it serves, and a
 token from `contractgen token --dev-secret` is accepted over HTTP. Its metrics are on
 `METRICS_PORT`, not on the port it serves the API on."""
@@ -16,7 +17,7 @@ import httpx
 import pytest
 
 from contractgen.runtime.jwt import LOCAL_SECRET
-from services.idea.bootstrap import SERVICE
+from services.activity.bootstrap import SERVICE
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ def environment(**extra: str) -> dict[str, str]:
 
 def test_without_a_key_the_service_refuses_to_start() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "contractgen", "serve", "idea", "--port", str(free_port())],
+        [sys.executable, "-m", "contractgen", "serve", "activity", "--port", str(free_port())],
         env=environment(),
         cwd=ROOT,
         capture_output=True,
@@ -46,14 +47,14 @@ def test_without_a_key_the_service_refuses_to_start() -> None:
 
 @pytest.fixture
 def served(new_database: Callable[[str], str]) -> Iterator[tuple[str, str]]:
-    """The idea service as a process, with the development secret given explicitly."""
-    url = new_database("idea")
+    """The activity service as a process, with the development secret given explicitly."""
+    url = new_database("activity")
     SERVICE.migrate(url)
     port, metrics_port = free_port(), free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "contractgen", "serve", "idea", "--port", str(port)],
+        [sys.executable, "-m", "contractgen", "serve", "activity", "--port", str(port)],
         env=environment(
-            IDEA_DATABASE_URL=url, JWT_SECRET=LOCAL_SECRET, METRICS_PORT=str(metrics_port)
+            ACTIVITY_DATABASE_URL=url, JWT_SECRET=LOCAL_SECRET, METRICS_PORT=str(metrics_port)
         ),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -89,12 +90,12 @@ def test_with_the_dev_secret_given_explicitly_a_dev_token_works(served: tuple[st
 
     dev = token("--dev-secret", "--identity", "services.identity:IDENTITY", "--tenant", "4")
     mine = httpx.get(
-        f"{served_at}/organizations/4/ideas", headers={"Authorization": f"Bearer {dev}"}
+        f"{served_at}/organizations/4/activities", headers={"Authorization": f"Bearer {dev}"}
     )
     theirs = httpx.get(
-        f"{served_at}/organizations/5/ideas", headers={"Authorization": f"Bearer {dev}"}
+        f"{served_at}/organizations/5/activities", headers={"Authorization": f"Bearer {dev}"}
     )
-    anonymous = httpx.get(f"{served_at}/organizations/4/ideas")
+    anonymous = httpx.get(f"{served_at}/organizations/4/activities")
     assert mine.status_code == 200 and mine.json()["items"] == []
     assert theirs.status_code == 404  # tenancy from the token's `orgs` claim
     assert anonymous.status_code == 401
@@ -102,7 +103,7 @@ def test_with_the_dev_secret_given_explicitly_a_dev_token_works(served: tuple[st
 
     scraped = httpx.get(metrics)
     assert scraped.status_code == 200
-    assert 'route="/organizations/{organizationId}/ideas",service="idea",status="401"' in (
+    assert 'route="/organizations/{organizationId}/activities",service="activity",status="401"' in (
         scraped.text
     )
     assert httpx.get(f"{served_at}/metrics").status_code == 404  # not on the API's port
