@@ -32,6 +32,7 @@ from confluent_kafka.admin import (  # type: ignore[attr-defined]
 from contractgen.runtime.consumer import Dispatcher, EventMeta, Subscription
 from contractgen.runtime.database import create_engine
 from contractgen.runtime.kafka_consumer import ConsumerSettings, EventConsumer
+from contractgen.runtime.registry import encode_event
 from contractgen.stack.artifacts import ensure_artifacts
 from contractgen.stack.kafka import admin, start_kafka, wait_for_kafka
 from contractgen.stack.processes import ManagedProcess
@@ -109,7 +110,7 @@ def publish(bootstrap: str, topic: str) -> None:
         created_on=datetime(2026, 1, 1, tzinfo=UTC),
     )
     headers = [("id", str(uuid.uuid4()).encode()), ("eventType", b"IdeaCreated")]
-    producer.produce(topic, key="2", value=good.to_avro(), headers=headers)
+    producer.produce(topic, key="2", value=encode_event(good), headers=headers)
     assert producer.flush(10) == 0
 
 
