@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import os
 import shutil
@@ -140,11 +141,16 @@ def test_mocked_framing_is_what_debezium_delivers_for_the_same_outbox_row(stack:
     try:
         store().register([IdeaCreated])
         for event_id, occurred in zip(event_ids, moments, strict=True):
-            with engine.begin() as connection:
-                table = outbox_table(sa.MetaData())
-                connection.execute(
-                    outbox_insert(table, event, event_id=event_id, occurred_at=occurred)
-                )
+
+            def write(event_id: uuid.UUID = event_id, occurred: datetime = occurred) -> None:
+                with engine.begin() as connection:
+                    table = outbox_table(sa.MetaData())
+                    connection.execute(
+                        outbox_insert(table, event, event_id=event_id, occurred_at=occurred)
+                    )
+
+            # A fresh context: no trace context left over from an earlier test's request.
+            contextvars.Context().run(write)
     finally:
         use_store(previous)
     delivered = read_all(stack.bootstrap, [IDEA_TOPIC], at_least=2)

@@ -8,7 +8,7 @@ import io
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,7 +46,15 @@ IDEA_TOPIC = "microservicesapp.idea.events"
 SPECS = str(ROOT / "specs")
 
 
-def read(stack: Stack, topic: str, count: int, seconds: float = 30.0) -> list[Any]:
+def read(
+    stack: Stack,
+    topic: str,
+    count: int,
+    seconds: float = 30.0,
+    until: Callable[[Any], bool] | None = None,
+) -> list[Any]:
+    """Up to `count` records of `topic` from its start, within `seconds`; with `until`, stop at
+    the first record it accepts (the topic may hold thousands from earlier tests)."""
     consumer = Consumer(
         {
             "bootstrap.servers": stack.bootstrap,
@@ -62,6 +70,8 @@ def read(stack: Stack, topic: str, count: int, seconds: float = 30.0) -> list[An
             record = consumer.poll(0.5)
             if record is not None and record.error() is None:
                 records.append(record)
+                if until is not None and until(record):
+                    break
     finally:
         consumer.close()
     return records
@@ -94,8 +104,11 @@ def test_a_standard_kafka_avro_deserializer_reads_the_services_events(
     """confluent-kafka's own AvroDeserializer, pointed at Apicurio's Confluent API, reads what the
     idea service wrote into its outbox and Debezium put on the topic."""
     deserializer = AvroDeserializer(SchemaRegistryClient({"url": stack.registry_url}))
+    key = str(idea_created["id"]).encode()
     records = [
-        r for r in read(stack, IDEA_TOPIC, 1000, 20) if r.key() == str(idea_created["id"]).encode()
+        r
+        for r in read(stack, IDEA_TOPIC, 1_000_000, 60, until=lambda r: r.key() == key)
+        if r.key() == key
     ]
     assert records, "the idea's event never reached the topic"
     value = records[0].value()
