@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import hypothesis.strategies as st
 import schemathesis
-import sqlalchemy as sa
 from schemathesis.core.parameters import ParameterLocation
 
 from contractgen.runtime.app import Binding
 from contractgen.runtime.avro import Event
 from contractgen.runtime.ecma import python_schema
+from contractgen.runtime.settings import sync_url
 from contractgen.testing.outbox import outbox_log, start_outbox_log, stop_outbox_log
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def outbox_reader(database_url: str, table: str = "outbox") -> Callable[[], list
     """What a service commits to its outbox from now on, read from the WAL: the unit of work
     deletes each row in the transaction that wrote it, so the table itself stays empty (see
     contractgen.testing.outbox). `close_outbox_readers()` drops the logs' slots."""
-    url = _sync(database_url)
+    url = sync_url(database_url)
     start_outbox_log(url)
     _logged.append(url)
 
@@ -65,18 +65,6 @@ def close_outbox_readers() -> None:
     """Drop the replication slots every `outbox_reader` opened."""
     while _logged:
         stop_outbox_log(_logged.pop())
-
-
-def _sync(database_url: str) -> str:
-    """The blocking twin of an async URL (psycopg serves both ways)."""
-    url = sa.make_url(database_url)
-    drivers = {
-        "postgresql+asyncpg": "postgresql+psycopg",
-        "postgresql+psycopg_async": "postgresql+psycopg",
-    }
-    return url.set(drivername=drivers.get(url.drivername, url.drivername)).render_as_string(
-        hide_password=False
-    )
 
 
 @dataclass
