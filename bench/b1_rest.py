@@ -21,15 +21,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.procs import BenchError, Server, cpu_seconds, load_average, running
+from bench.procs import PORT_SHIFT, BenchError, Server, cpu_seconds, load_average, running
 from bench.stats import percentiles
 from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
 from contractgen.stack.postgres import PostgresCluster, find_bindir
 from generated.idea.events import IdeaCreated
 from services.identity import IDENTITY
 
-PORTS = {"generated": 22101, "baseline": 22102, "baseline_sqlalchemy": 22103}
-POSTGRES_PORT = 22432
+PORTS = {
+    name: port + PORT_SHIFT
+    for name, port in {"generated": 22101, "baseline": 22102, "baseline_sqlalchemy": 22103}.items()
+}
+POSTGRES_PORT = 22432 + PORT_SHIFT
 ORGANIZATION = 1
 BODY = {
     "name": "Four-day week",

@@ -14,6 +14,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# BENCH_PORT_SHIFT moves every port a benchmark listens on (e.g. 200), so that two checkouts can
+# run their benchmarks side by side.
+PORT_SHIFT = int(os.environ.get("BENCH_PORT_SHIFT", "0"))
 
 
 class BenchError(RuntimeError):

@@ -7,14 +7,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.procs import ROOT
+from bench.procs import PORT_SHIFT, ROOT
 from contractgen.spec.project import load_project
 from contractgen.stack.ports import Ports
 from contractgen.stack.stack import Stack
 
 # Away from the defaults (`make up`) and the test suite's stack, and below Linux's ephemeral
 # range (32768-60999), where a client's outgoing connection can briefly hold a port.
-PORTS = Ports(postgres=21432, kafka=21092, controller=21093, connect=21083, apps_offset=13000)
+PORTS = Ports(
+    postgres=21432 + PORT_SHIFT,
+    kafka=21092 + PORT_SHIFT,
+    controller=21093 + PORT_SHIFT,
+    connect=21083 + PORT_SHIFT,
+    apps_offset=13000 + PORT_SHIFT,
+)
 
 
 @contextmanager
