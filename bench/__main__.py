@@ -1,4 +1,4 @@
-"""`python -m bench`: run B1-B4, write bench/results/<timestamp>.json and the plots, update the README.
+"""`python -m bench`: run B1-B5, write bench/results/<timestamp>.json and the plots, update the README.
 
 Bounded and loopback-only: every load has a fixed duration or count, every server listens on
 127.0.0.1 and is stopped before this command returns (also on errors or Ctrl-C).
@@ -22,7 +22,7 @@ from bench.b4_generator import B4Settings, run_b4
 from bench.machine import machine_facts
 from bench.procs import ROOT, BenchError, load_average
 
-ALL = ("b1", "b2", "b3", "b4")
+ALL = ("b1", "b2", "b3", "b4", "b5")
 
 
 def say(message: str) -> None:
@@ -46,11 +46,15 @@ def run_stack_benchmarks(
 ) -> None:
     from bench.b2_latency import B2Settings, run_b2
     from bench.b3_pipeline import B3Settings, run_b3
+    from bench.b5_services import B5, B5Settings
     from bench.stack_session import benchmark_stack
 
     b2 = B2Settings(seconds=8, drain_seconds=10) if quick else B2Settings()
     b3 = B3Settings(stage_seconds=8, drain_seconds=10, ingest_seconds=8) if quick else B3Settings()
+    b5 = B5Settings(starts=2, load_seconds=4) if quick else B5Settings()
     with benchmark_stack(state, say) as stack:
+        if "b5" in wanted:  # first: the services start on an idle stack with empty topics
+            results["b5"] = B5(stack, b5, say).run()
         if "b2" in wanted:
             results["b2"] = run_b2(stack, b2, say)
             results["b2"]["postgres_settings"] = {
@@ -64,7 +68,7 @@ def run_stack_benchmarks(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--only", default=",".join(ALL), help="comma-separated subset of b1,b2,b3,b4"
+        "--only", default=",".join(ALL), help="comma-separated subset of b1,b2,b3,b4,b5"
     )
     parser.add_argument("--quick", action="store_true", help="short durations, for trying it out")
     parser.add_argument(
@@ -92,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             ensure_wrk()
             settings = B1Settings(duration=4, warmup=2) if args.quick else B1Settings()
             results["b1"] = B1(state, settings, say).run()
-        if wanted & {"b2", "b3"}:
+        if wanted & {"b2", "b3", "b5"}:
+            ensure_wrk()
             run_stack_benchmarks(state, wanted, args.quick, results)
     except BenchError as error:
         say(f"bench failed: {error}")

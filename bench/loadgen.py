@@ -1,8 +1,9 @@
 """An open-loop HTTP/1.1 load generator: requests leave on a fixed schedule, whatever the server does.
 
 Small on purpose (asyncio streams, keep-alive connections, Content-Length bodies only) so that it
-costs little CPU on a machine it shares with the servers it measures. Latency is counted from each
-request's scheduled time, so a slow server cannot hide its queueing (no coordinated omission).
+costs little CPU on a machine it shares with the servers it measures. Each reply carries the
+time its request was due, the time it was written to the socket and the time its answer was read,
+so a slow server cannot hide its queueing (no coordinated omission).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from urllib.parse import urlsplit
 class Reply:
     scheduled: float
     """time.time() the request was due."""
+    sent: float
+    """time.time() the request was written to its connection."""
     done: float
     """time.time() the whole response was read."""
     status: int
@@ -45,7 +48,9 @@ class _Connection:
         self.reader, self.writer = reader, writer
         self.idle_since = time.monotonic()
 
-    async def exchange(self, request: bytes) -> tuple[int, bytes]:
+    async def exchange(self, request: bytes) -> tuple[float, int, bytes]:
+        """Send `request`; the time it left, the status and the body of the answer."""
+        sent = time.time()
         self.writer.write(request)
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
@@ -58,7 +63,7 @@ class _Connection:
             elif name.lower() == "transfer-encoding":
                 raise RuntimeError("chunked responses are not supported by this client")
         body = await self.reader.readexactly(length) if length else b""
-        return status, body
+        return sent, status, body
 
     def close(self) -> None:
         self.writer.close()
@@ -128,8 +133,8 @@ class OpenLoop:
         connection: _Connection | None = None
         try:
             connection = await self._acquire()
-            status, body = await connection.exchange(self._request(index))
-            result.replies.append(Reply(scheduled, time.time(), status, body))
+            sent, status, body = await connection.exchange(self._request(index))
+            result.replies.append(Reply(scheduled, sent, time.time(), status, body))
         except (OSError, asyncio.IncompleteReadError, RuntimeError, ValueError):
             result.errors += 1
             if connection is not None:
