@@ -14,6 +14,9 @@ import yaml
 
 MESSAGES_PER_CHANNEL = 10
 AVRO = "application/vnd.apache.avro;version=1.9.0"
+# The ECMA-262 escape, not the character: request strings of a PostgreSQL-backed service must
+# exclude U+0000 (PostgreSQL text cannot store it), as the real contracts do.
+NO_NUL = r"^[^\u0000]*$"
 
 
 def write_specs(root: Path, size: int, *, consumer: bool = False) -> Path:
@@ -122,8 +125,8 @@ def producer_openapi(size: int, port: int) -> dict[str, Any]:
             "type": "object",
             "required": ["name", "description"],
             "properties": {
-                "name": {"type": "string", "minLength": 1, "maxLength": 50},
-                "description": {"type": "string", "maxLength": 500},
+                "name": {"type": "string", "minLength": 1, "maxLength": 50, "pattern": NO_NUL},
+                "description": {"type": "string", "maxLength": 500, "pattern": NO_NUL},
             },
             "additionalProperties": False,
         }
