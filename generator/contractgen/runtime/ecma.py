@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import regress
+
+if TYPE_CHECKING:
+    import jsonschema
 
 # ECMA-262 WhiteSpace and LineTerminator: what `\s` matches (22.2.2.9, CharacterClassEscape).
 ECMA_SPACE = (
@@ -58,12 +60,16 @@ def pattern_keyword(
 ) -> Iterator[jsonschema.ValidationError]:
     """jsonschema's `pattern` keyword, with ECMA-262 semantics."""
     if validator.is_type(instance, "string") and not search(pattern, instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+        from jsonschema import ValidationError  # lazily: the generator uses this module alone
+
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def ecma_validator(base: Any) -> Any:
     """`base` (a jsonschema validator class) whose `pattern` keyword is ECMA-262."""
-    return jsonschema.validators.extend(base, {"pattern": pattern_keyword})
+    from jsonschema.validators import extend
+
+    return extend(base, {"pattern": pattern_keyword})
 
 
 # --- Python's dialect, for generators ----------------------------------------------------------

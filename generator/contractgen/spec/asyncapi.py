@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastavro
-import jsonschema
 import jsonschema_rs
 from fastavro.validation import validate as avro_validate
 
 from contractgen.spec.documents import Documents, Node, child, items
 from contractgen.spec.errors import Location, SpecError, SpecIssue
+
+if TYPE_CHECKING:
+    import jsonschema
 
 AVRO_FORMATS = (
     "application/vnd.apache.avro;version=1.9.0",
@@ -114,6 +116,8 @@ def _schema() -> Any:
 @cache
 def _validator() -> jsonschema.protocols.Validator:
     """The reference validator: slow, but it words each error and knows where it is."""
+    import jsonschema  # only an invalid document needs it (~50 ms to import)
+
     validator_class = jsonschema.validators.validator_for(_schema())
     return validator_class(_schema())
 
@@ -177,7 +181,9 @@ def _most_telling(error: jsonschema.ValidationError) -> jsonschema.ValidationErr
     context = [e for e in error.context or [] if not _is_reference_branch(e)]
     if not context:
         return error
-    best = jsonschema.exceptions.best_match(context, key=_relevance)
+    from jsonschema.exceptions import best_match
+
+    best = best_match(context, key=_relevance)
     return _most_telling(best) if best is not None else error
 
 
