@@ -33,6 +33,9 @@ class Documents:
         self._cache: dict[Path, Any] = {}
         self._displayed: dict[Path, str] = {}
         self._resolved: dict[Path, Path] = {}
+        # Nodes found by `walk`, by file and pointer: the same `$ref` is followed from every
+        # place that uses it (a large contract names its shared schemas thousands of times).
+        self._walked: dict[tuple[Path, str], Node] = {}
 
     def _resolve(self, path: Path) -> Path:
         """`path.resolve()`, remembered: it is asked for every node and `$ref` walked."""
@@ -76,6 +79,13 @@ class Documents:
 
     def walk(self, path: Path, pointer: str, at: Location) -> Node:
         """The node at `pointer` in `path`, following `$ref`s met on the way."""
+        key = (path, pointer)
+        node = self._walked.get(key)
+        if node is None:
+            node = self._walked[key] = self._walk(path, pointer, at)
+        return node
+
+    def _walk(self, path: Path, pointer: str, at: Location) -> Node:
         node = self.root_node(path)
         for token in filter(None, pointer.split("/")):
             node = self.deref(node)
@@ -149,13 +159,16 @@ def items(docs: Documents, node: Node) -> Iterator[tuple[str, Node]]:
 
 
 def iter_refs(node: Node, docs: Documents) -> Iterator[Node]:
-    value = node.value
-    if isinstance(value, dict):
-        if "$ref" in value:
-            yield node
-            return
-        for key in value:
-            yield from iter_refs(child(docs, node, key), docs)
-    elif isinstance(value, list):
-        for index in range(len(value)):
-            yield from iter_refs(child(docs, node, index), docs)
+    """Every reference object below `node`, in document order. Walks the plain values and makes
+    a Node (with its Location) only for the references: most of a document is not one."""
+    stack: list[tuple[Any, str]] = [(node.value, node.pointer)]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, dict):
+            if "$ref" in value:
+                yield Node(node.path, at, value, docs.location(node.path, at))
+                continue
+            entries = [(value[key], f"{at}/{escape_token(key)}") for key in value]
+            stack.extend(reversed(entries))
+        elif isinstance(value, list):
+            stack.extend((value[i], f"{at}/{i}") for i in reversed(range(len(value))))

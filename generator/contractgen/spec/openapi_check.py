@@ -91,8 +91,9 @@ class _Walk:
         self.document = document
         self.targets: dict[str, Any] = {}
         self.visited: set[int] = set()
-        # Apart from `visited`: the reference may meet a schema first nested (no check of its
-        # `required`) and later at the top (checked); this path checks wherever it is at the top.
+        # Apart from `visited`: the reference may meet a schema first nested (no meta-schema or
+        # `required` check) and later at the top (checked); so may this path.
+        self.meta_checked: set[int] = set()
         self.required_checked: set[int] = set()
 
     def deref(self, value: Any) -> Any:
@@ -119,15 +120,23 @@ class _Walk:
                 raise _Undecided
         return value
 
-    def schema(self, value: Any, *, require_properties: bool = True) -> None:
+    def schema(self, value: Any, *, top: bool = True) -> None:
         """openapi-spec-validator's SchemaValidator: meta-schema, `required` under `allOf`,
-        `default`, and the same for every subschema."""
+        `default`, and the same for every subschema.
+
+        The meta-schema check of a schema covers the subschemas written inside it, so a nested
+        schema is checked on its own only when reached through a `$ref` (the reference checks
+        only those at the top: a component reached through a `$ref` is one)."""
         schema = self.deref(value)
         if isinstance(schema, bool):
             return
         if not isinstance(schema, dict):
             raise _Undecided
-        if require_properties and "allOf" in schema and id(schema) not in self.required_checked:
+        if (top or schema is not value) and id(schema) not in self.meta_checked:
+            self.meta_checked.add(id(schema))
+            if not _meta_validator().is_valid(schema):
+                raise _Undecided
+        if top and "allOf" in schema and id(schema) not in self.required_checked:
             self.required_checked.add(id(schema))
             declared = set(_dict(schema.get("properties")))
             nested = set().union(*(self.properties_of(i) for i in _list(schema["allOf"])))
@@ -136,16 +145,14 @@ class _Walk:
         if id(schema) in self.visited:
             return
         self.visited.add(id(schema))
-        if not _meta_validator().is_valid(schema):
-            raise _Undecided
         for keyword in COMBINERS:
             for inner in _list(schema.get(keyword)):
-                self.schema(inner, require_properties=False)
+                self.schema(inner, top=False)
         for keyword in ("not", "items"):
             if keyword in schema:
-                self.schema(schema[keyword], require_properties=False)
+                self.schema(schema[keyword], top=False)
         for inner in _dict(schema.get("properties")).values():
-            self.schema(inner, require_properties=False)
+            self.schema(inner, top=False)
         if "default" in schema:
             default = schema["default"]
             if default is not None or schema.get("nullable") is not True:
