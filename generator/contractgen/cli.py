@@ -164,7 +164,8 @@ def generate(specs: Path | None, out: Path | None, quiet: bool) -> None:
     out = out or project.config.generated_dir
     progress.say(f"rendered {len(files)} files")
     changed = stale_files(out, files)
-    write_atomically(out, files)
+    if changed:  # else leave OUT as it is: file times and watchers see no change
+        write_atomically(out, files)
     progress.say(f"wrote {out}/ ({len(changed)} changed)")
 
 

@@ -34,6 +34,16 @@ def test_generate_twice_gives_identical_bytes(tmp_path: Path) -> None:
     assert snapshot(first) == snapshot(second)
 
 
+def test_generate_leaves_an_up_to_date_folder_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    assert contractgen("generate", "--specs", REPO / "specs", "--out", out, "-q").exit_code == 0
+    before = {path: path.stat().st_mtime_ns for path in [out, *out.rglob("*")]}
+    run = contractgen("generate", "--specs", REPO / "specs", "--out", out)
+    assert run.exit_code == 0
+    assert "(0 changed)" in run.stderr
+    assert {path: path.stat().st_mtime_ns for path in [out, *out.rglob("*")]} == before
+
+
 def test_the_committed_generated_code_is_in_sync() -> None:
     run = contractgen("check", "--specs", REPO / "specs", "--out", REPO / "generated")
     assert run.exit_code == 0, run.stderr
