@@ -10,11 +10,13 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # The framework (generator/, its own distribution) first, then the platform that depends on it.
+# An editable install byte-compiles nothing: compileall does, or the first `contractgen` run pays.
 $(VENV)/.installed: pyproject.toml generator/pyproject.toml
 	./scripts/bootstrap.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e './generator[testing]' -e '.[dev]'
+	$(BIN)/python -m compileall -q generator/contractgen
 	touch $@
 
 # The official AsyncAPI JSON Schema comes from npm; the framework packages a copy (not in git).
