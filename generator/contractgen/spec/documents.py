@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,13 +131,23 @@ class Documents:
 
     def check_refs(self, path: Path) -> list[SpecIssue]:
         """Every `$ref` anywhere in the file resolves."""
+        return self.ref_issues(iter_refs(self.root_node(path), self))
+
+    def ref_issues(self, refs: Iterable[Node]) -> list[SpecIssue]:
+        """Each of `refs` (reference objects) resolves; each distinct one is followed once."""
         issues: list[SpecIssue] = []
-        root = self.root_node(path)
-        for node in iter_refs(root, self):
+        resolved: set[tuple[Path, str]] = set()
+        for node in refs:
+            ref = node.value["$ref"]
+            key = (node.path, ref if isinstance(ref, str) else "")
+            if key in resolved:
+                continue
             try:
                 self.resolve_ref(node)
             except SpecError as error:
                 issues.extend(error.issues)
+            else:
+                resolved.add(key)
         return issues
 
 

@@ -104,14 +104,15 @@ def _link_targets(
 
 def _validate(docs: Documents, root: Node) -> list[SpecIssue]:
     """References first (the validator cannot report a broken one), then the OpenAPI schema."""
+    refs = list(iter_refs(root, docs))
     issues = [
         SpecIssue(
             ref.where.child("$ref"), "OpenAPI documents use local $refs only (#/components/...)"
         )
-        for ref in iter_refs(root, docs)
+        for ref in refs
         if not str(ref.value["$ref"]).startswith("#")
     ]
-    issues = issues or docs.check_refs(root.path)
+    issues = issues or docs.ref_issues(refs)
     if issues:
         return issues
     document = root.value
