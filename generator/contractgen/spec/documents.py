@@ -10,7 +10,19 @@ import yaml
 
 from contractgen.spec.errors import Location, SpecError, SpecIssue, escape_token, unescape_token
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader, with its commonest step taken directly: a plain string scalar is
+    its own value (what SafeConstructor's construct_yaml_str returns, after several calls). Most
+    of a contract's scalars are strings; this is a fifth of loading a large one."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR and node.__class__ is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
 
 
 class Node:
