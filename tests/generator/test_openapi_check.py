@@ -92,6 +92,16 @@ INVALID: list[tuple[str, Mutation]] = [
     ("default-below-minimum", lambda d: _limit(d).update(minimum=20)),
     ("default-outside-int32", lambda d: _limit(d).update(format="int32", default=1 << 40)),
     (
+        "default-not-a-date",
+        lambda d: _limit(d).clear() or _limit(d).update(type="string", format="date", default="x"),
+    ),
+    (
+        "default-not-a-multiple",
+        lambda d: (
+            _limit(d).clear() or _limit(d).update(type="number", multipleOf=0.01, default=0.07)
+        ),
+    ),
+    (
         "default-of-ref",
         lambda d: _schemas(d)["Id"].update(default=0),
     ),
