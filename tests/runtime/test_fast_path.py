@@ -89,6 +89,11 @@ CASES: dict[str, tuple[str, str, dict[str, Any]]] = {
         IDEAS,
         {"content": b'{"name": "\\ud800", "description": "d"}', "headers": {**TOKEN, **JSON}},
     ),
+    "deeply nested": (
+        "POST",
+        IDEAS,
+        {"content": b"[" * 20_000 + b"]" * 20_000, "headers": {**TOKEN, **JSON}},
+    ),
     "empty body": ("POST", IDEAS, {"content": b"", "headers": {**TOKEN, **JSON}}),
     "text/plain": (
         "POST",

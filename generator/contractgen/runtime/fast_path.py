@@ -331,8 +331,8 @@ def _json(body: bytes) -> Any:
     """The body as Connexion parses it (UTF-8, Python's json), or `_INVALID`."""
     try:
         return json.loads(body.decode("utf-8"))
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
-        return _INVALID
+    except (ValueError, RecursionError):  # ValueError: UnicodeDecodeError, JSONDecodeError
+        return _INVALID  # Connexion decides: it parses again and words the problem
 
 
 async def _read(receive: Receive) -> bytes | None:
