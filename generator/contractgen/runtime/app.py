@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import connexion
+from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.responses import Response
 
 from contractgen.runtime.allow import AllowMiddleware
+from contractgen.runtime.fast_path import FastPathMiddleware
 from contractgen.runtime.interfaces import HandlerError, check_interface
 from contractgen.runtime.limits import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from contractgen.runtime.observability import (
@@ -30,7 +32,13 @@ from contractgen.runtime.observability import (
     serving_metrics,
 )
 from contractgen.runtime.outages import answer_outages
-from contractgen.runtime.security import PRINCIPAL, Principal, TokenVerifier, bearer_security_map
+from contractgen.runtime.security import (
+    PRINCIPAL,
+    Principal,
+    TokenVerifier,
+    bearer_security_map,
+    bearer_token_info,
+)
 from contractgen.runtime.servers import ServerListMiddleware
 from contractgen.runtime.validators import validator_map
 
@@ -122,10 +130,13 @@ def create_app(
     service_name: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     lifespan: Lifespan | None = None,
+    fast_path: bool | None = None,
 ) -> connexion.AsyncApp:
     """The service's app: checked handlers, request ids, JSON access logs, body limit; metrics
     on `METRICS_PORT` while it runs; the Swagger UI unless `swagger_ui` or `SWAGGER_UI=false`
-    says no."""
+    says no. `fast_path` (default on, `FAST_PATH=false` turns it off) serves the operations it
+    can check exactly as Connexion would without Connexion's per-request pipeline
+    (`contractgen.runtime.fast_path`)."""
     check_handlers(handlers, interface, operations)
     service = service_name or service_name_of(interface)
     metrics = HttpMetrics(service)  # one registry per app: tests build many apps
@@ -134,16 +145,22 @@ def create_app(
         operation_id: _endpoint(getattr(handlers, binding.method), binding)
         for operation_id, binding in operations.items()
     }
+    if fast_path is None:
+        fast_path = os.environ.get("FAST_PATH", "").lower() not in _NO
+    token_info = bearer_token_info(verify_token)
+    jsonifier = Jsonifier()  # one for both paths, so that both serialise alike
+    resolver = _HandlerResolver(endpoints)
     app = connexion.AsyncApp(
         interface.__module__,
         specification_dir=spec.parent,
-        security_map=bearer_security_map(verify_token),
+        jsonifier=jsonifier,
+        security_map=bearer_security_map(token_info),
         swagger_ui_options=connexion.options.SwaggerUIOptions(swagger_ui=swagger_ui),
         lifespan=serving_metrics(metrics, MetricsListener.from_env(), lifespan),
     )
     app.add_api(
         spec.name,
-        resolver=_HandlerResolver(endpoints),
+        resolver=resolver,
         strict_validation=True,
         validate_responses=validate_responses,
         pythonic_params=True,
@@ -158,6 +175,20 @@ def create_app(
         routes={op: binding.route.partition(" ")[2] for op, binding in operations.items()},
         metrics=metrics,
     )
+    if fast_path:
+        # Inside the exception handling, so that a handler's problems render as on Connexion's path.
+        app.add_middleware(
+            FastPathMiddleware,
+            position=MiddlewarePosition.BEFORE_SWAGGER,
+            spec=spec,
+            resolver=resolver,
+            endpoints=endpoints,
+            arguments={op: inspect.signature(fn).parameters for op, fn in endpoints.items()},
+            token_info=token_info,
+            jsonifier=jsonifier,
+            max_body_bytes=max_body_bytes,
+            validate_responses=validate_responses,
+        )
     # Swagger UI's server list: the address it was loaded from, then the contract's servers.
     app.add_middleware(ServerListMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, spec=spec)
     # A 405 lists every method of its path, not those of the first route that has it.

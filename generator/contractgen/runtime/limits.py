@@ -71,7 +71,7 @@ class BodyLimitMiddleware:
         # Connexion's validators only see a body announced by Content-Length, so announce it.
         headers = [(n, v) for n, v in scope["headers"] if n != b"transfer-encoding"]
         headers.append((b"content-length", str(len(body)).encode("ascii")))
-        await self.app({**scope, "headers": headers}, _replay(body, receive), send)
+        await self.app({**scope, "headers": headers}, replay(body, receive), send)
 
     async def _read(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []
@@ -89,14 +89,14 @@ class BodyLimitMiddleware:
                 return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
     """A `receive` that gives the buffered body once, then whatever the server sends next."""
     pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
 
-    async def replay() -> Message:
+    async def receive_again() -> Message:
         return pending.pop() if pending else await receive()
 
-    return replay
+    return receive_again
 
 
 async def _answer(

@@ -20,8 +20,12 @@ def _deny_all(token: str) -> Principal | None:
     return None
 
 
-def bearer_security_map(verify: TokenVerifier | None) -> dict[str, type[BearerSecurityHandler]]:
-    """A Connexion security map whose `bearer` scheme calls `verify` (denying all without one)."""
+TokenInfo = Callable[[str], Awaitable[dict[str, Any] | None]]
+
+
+def bearer_token_info(verify: TokenVerifier | None) -> TokenInfo:
+    """What Connexion and the fast path call with a bearer token: `{"sub", "principal"}` for a
+    valid one, None otherwise (`verify` missing: every token is refused)."""
     function = verify or _deny_all
 
     async def token_info(token: str) -> dict[str, Any] | None:
@@ -30,6 +34,12 @@ def bearer_security_map(verify: TokenVerifier | None) -> dict[str, type[BearerSe
         if inspect.isawaitable(principal):
             principal = await principal
         return None if principal is None else {"sub": principal.subject, PRINCIPAL: principal}
+
+    return token_info
+
+
+def bearer_security_map(token_info: TokenInfo) -> dict[str, type[BearerSecurityHandler]]:
+    """A Connexion security map whose `bearer` scheme calls `token_info` (`bearer_token_info`)."""
 
     class _Bearer(BearerSecurityHandler):
         def _resolve_func(
@@ -40,4 +50,11 @@ def bearer_security_map(verify: TokenVerifier | None) -> dict[str, type[BearerSe
     return {"bearer": _Bearer}
 
 
-__all__ = ["PRINCIPAL", "Principal", "TokenVerifier", "bearer_security_map"]
+__all__ = [
+    "PRINCIPAL",
+    "Principal",
+    "TokenInfo",
+    "TokenVerifier",
+    "bearer_security_map",
+    "bearer_token_info",
+]
