@@ -44,7 +44,7 @@ from contractgen.runtime.inbox import (
     DEFAULT_INBOX_RETENTION,
     DEFAULT_PRUNE_INTERVAL_SECONDS,
     prune,
-    record_new,
+    record_seen,
 )
 from contractgen.runtime.writes import Writes
 
@@ -129,12 +129,12 @@ async def apply_events(
     each event seen for the first time to its handler, in order, then the rows the handlers
     handed over (`meta.writes`), one executemany per statement. Returns how many were applied;
     the caller commits (and only then commits the Kafka offsets)."""
-    first_time = await record_new(connection, inbox, [(m.event_id, m.topic) for _, _, m in events])
+    done = await record_seen(connection, inbox, [(m.event_id, m.topic) for _, _, m in events])
     writes = Writes()
     applied = 0
     for event, handler, meta in events:
-        if meta.event_id in first_time:
-            first_time.discard(meta.event_id)  # the same event twice in one batch
+        if meta.event_id not in done:
+            done.add(meta.event_id)  # the same event twice in one batch: the first only
             await handler(event, replace(meta, connection=connection, writes=writes))
             applied += 1
     await writes.flush(connection)
