@@ -55,7 +55,7 @@ log = logging.getLogger("contractgen.consumer")
 class ConsumerSettings:
     bootstrap_servers: str
     group_id: str
-    batch_size: int = 500
+    batch_size: int = 1000
     poll_timeout: float = 0.25  # only bounds how soon stop() is noticed
     retry_pause: float = 1.0
     # A message whose handler fails this many times in a row, alone in its transaction and with
@@ -95,6 +95,12 @@ class Decoded:
     event: Event
     handler: Handler
     meta: EventMeta
+
+
+@dataclass(frozen=True)
+class Undecodable:
+    message: Message
+    reason: str | None  # None: a Kafka error, not a message
 
 
 def meta_for(message: Message) -> EventMeta:
@@ -191,14 +197,21 @@ class EventConsumer:
                 loop.add_signal_handler(signum, self.stop)
         self._consumer.subscribe(list(self._dispatcher.topics))
         log.info("consuming", extra={"topics": self._dispatcher.topics})
+        # The next batch is fetched and decoded in a worker thread while this one is written:
+        # the database's time and librdkafka's overlap the interpreter's.
+        fetching = asyncio.ensure_future(asyncio.to_thread(self._fetch))
         try:
             while not self._stopping.is_set():
                 if time.monotonic() >= self._next_prune:
                     await self.prune_inbox()
-                messages = await asyncio.to_thread(self._next_batch)
+                messages, decoded = await fetching
+                fetching = asyncio.ensure_future(asyncio.to_thread(self._fetch))
                 if messages:
-                    await self._handle_batch(messages)
+                    await self._handle_batch(messages, decoded)
         finally:
+            # A fetched batch not yet applied is simply not committed: it comes again.
+            with contextlib.suppress(Exception):
+                await fetching
             self._dead_letters.close()
             self._consumer.close()
             log.info(
@@ -213,31 +226,41 @@ class EventConsumer:
             return []
         return [first, *self._consumer.consume(self._settings.batch_size - 1, 0)]
 
-    async def _handle_batch(self, messages: Sequence[Message]) -> None:
+    def _fetch(self) -> tuple[list[Message], list[Decoded | Undecodable]]:
+        """The next batch and each message decoded (or why not), off the event loop."""
+        messages = self._next_batch()
+        return messages, [self._decode(message) for message in messages]
+
+    def _decode(self, message: Message) -> Decoded | Undecodable:
+        if message.error():
+            return Undecodable(message, None)
         try:
-            decoded = await self._decode_batch(messages)
-            await self._apply_batch(decoded)
+            meta = meta_for(message)
+            event, handler = self._dispatcher.decode(meta.topic, meta.event_type, message.value())
+        except UndecodableEvent as reason:
+            return Undecodable(message, str(reason))
+        return Decoded(message, event, handler, meta)
+
+    async def _handle_batch(
+        self, messages: Sequence[Message], decoded: Sequence[Decoded | Undecodable]
+    ) -> None:
+        try:
+            await self._apply_batch(await self._set_aside(decoded))
         except _Stopped:
             return  # nothing committed: the batch is redelivered to the next consumer
         self._commit(messages)
 
-    async def _decode_batch(self, messages: Sequence[Message]) -> list[Decoded]:
+    async def _set_aside(self, batch: Sequence[Decoded | Undecodable]) -> list[Decoded]:
         """The batch's decodable messages; each undecodable one is dead-lettered (and
         acknowledged) before the next is looked at."""
         decoded: list[Decoded] = []
-        for message in messages:
-            if message.error():
-                log.warning("kafka error", extra={"error": str(message.error())})
-                continue
-            try:
-                meta = meta_for(message)
-                event, handler = self._dispatcher.decode(
-                    meta.topic, meta.event_type, message.value()
-                )
-            except UndecodableEvent as reason:
-                await self._dead_letter(message, str(reason))
-                continue
-            decoded.append(Decoded(message, event, handler, meta))
+        for item in batch:
+            if isinstance(item, Decoded):
+                decoded.append(item)
+            elif item.reason is None:
+                log.warning("kafka error", extra={"error": str(item.message.error())})
+            else:
+                await self._dead_letter(item.message, item.reason)
         return decoded
 
     async def _apply_batch(self, decoded: Sequence[Decoded]) -> None:
