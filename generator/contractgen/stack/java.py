@@ -29,16 +29,8 @@ logger.debezium.level = INFO
 
 
 def java_command(
-    process: ManagedProcess,
-    artifacts: Artifacts,
-    main_class: str,
-    *args: str,
-    heap: str = "512m",
-    server: bool = True,
+    process: ManagedProcess, artifacts: Artifacts, main_class: str, *args: str, heap: str = "512m"
 ) -> list[str]:
-    """`server`: a broker or worker that runs as long as the stack, whose hot paths (Debezium's
-    decoding, the router, the producer, the broker's log appends) the C2 compiler makes ~2x
-    cheaper per event than C1 does; a short tool (`server=False`) starts faster with C1 only."""
     java = require("java", "install a JDK 17 (`apt-get install -y openjdk-17-jre-headless`)")
     config = process.state_dir / "config" / "log4j2.properties"
     config.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +40,7 @@ def java_command(
         f"-Xms{heap}",
         f"-Xmx{heap}",
         "-XX:+UseG1GC",
-        *(() if server else ("-XX:TieredStopAtLevel=1",)),
+        "-XX:TieredStopAtLevel=1",  # C1 only: much faster start-up, plenty for a local stack
         "-Djava.awt.headless=true",
         f"-Dlog4j2.configurationFile={config}",
         "-cp",

@@ -62,7 +62,7 @@ def start_kafka(
     if not (process.state_dir / "kafka-data" / "meta.properties").is_file():
         command = java_command(
             process, artifacts, "kafka.tools.StorageTool", "format", "--standalone",
-            "-t", _cluster_id(), "-c", str(config), heap="256m", server=False,
+            "-t", _cluster_id(), "-c", str(config), heap="256m",
         )  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
         if result.returncode != 0:
