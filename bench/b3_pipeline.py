@@ -1,21 +1,29 @@
 """B3: pipeline throughput, outbox -> Debezium -> Kafka -> activity consumer -> activity table.
 
-Part 1 (sustained rate): pgbench inserts outbox rows straight into the idea database at fixed
-rates (one INSERT per transaction, a valid IdeaCreated Avro payload, as the service writes them),
-one stage per rate. Every second we sample the outbox rows written, the topic's end offsets and
-the activity rows recorded; a rate is sustained when the activity table keeps up (backlog at the
-end of the stage under one second's worth and not growing). After each stage the backlog drains;
-the drain rate is the pipeline's ceiling from a backlog.
+Part 1 (sustained rate): pgbench writes events into the idea database's outbox the way the
+services do (`UnitOfWork.publish`): one transaction per event that inserts the outbox row with
+the real Confluent-framed IdeaCreated payload and deletes it again. Stages at fixed rates (1,000
+and 2,500/s for 20 s, then 5,000 and 6,000/s for 60 s). Every second WHILE writing we sample the
+events written (a sequence the writer draws each event's key from), the topic's end offsets and
+the activity rows; the backlog is written - recorded. A stage is sustained when the writer
+achieved >= 95 % of its rate and the backlog over the stage's last third stays under one second's
+worth of events and does not grow. After each stage the backlog drains (bounded), then every
+row of the stage is checked in the activity table (`rows_checked`). CPU per event is measured
+per process family (a process and its descendants, e.g. the postmaster and its backends).
 
-Part 2 (consumer against its ceiling): over the topic as it then is, a plain Kafka consumer that
-only reads (new group, from the beginning) against the activity consumer (a second instance, new
-group, empty database of its own), each timed from its first message to its last.
+A warm-up (1,000/s for 10 s) comes first and is recorded but not judged: on a fresh stack the
+JVMs' compilers are still at work.
+
+Part 2 (consumer from a backlog): with the activity consumer stopped, pgbench writes a backlog
+(300,000 events) and Debezium publishes it; the consumer is started again and the drain timed
+(bounded) from its first recorded row. A plain Kafka read of the whole topic (new group, only
+reads) is kept as the ceiling of reading alone.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,100 +34,81 @@ from typing import Any
 import psycopg
 from confluent_kafka import Consumer, TopicPartition
 
-from bench.procs import cpu_seconds, running
+from bench.procs import family_cpu_seconds
+from contractgen.runtime.registry import RegistryClient, frame, minified, subject_name
+from contractgen.stack.apps import start_app, wait_for_app
 from contractgen.stack.postgres import find_bindir
 from contractgen.stack.stack import Stack
 from generated.idea.events import IdeaCreated
 
 TOPIC = IdeaCreated.__topic__
+CONSUMER = "activity-consumer"
+# The writer draws each event's key (the outbox `aggregateid`) from this sequence: its
+# last_value is the number of events written so far, readable at any moment at no extra cost.
+WRITTEN = "bench_b3_written"
+FAMILIES = ("postgres", "kafka", "connect", "registry", CONSUMER, "writer")
 
 
 @dataclass(frozen=True)
 class B3Settings:
-    rates: Sequence[int] = (100, 200, 300, 500, 1000, 2000, 3000)
-    stage_seconds: int = 15
-    drain_seconds: int = 20
-    ingest_seconds: int = 20
+    stages: Sequence[tuple[int, int]] = ((1000, 20), (2500, 20), (5000, 60), (6000, 60))
+    stage_seconds: int | None = None  # every stage this long instead (--quick)
+    # Not judged: Kafka's and Connect's JIT compilers warm up on it when B3 runs on a fresh stack.
+    warmup: tuple[int, int] = (1000, 10)
+    drain_seconds: int = 30
+    ingest_seconds: int = 90  # the bound on the consumer's drain of the backlog
+    backlog: int = 300_000
+    writer_clients: int = 4
+
+    @property
+    def backlog_events(self) -> int:
+        """The pre-loaded backlog: at most what 10,000 events/s drain within the bound."""
+        return min(self.backlog, self.ingest_seconds * 10_000)
 
 
-def _outbox_script(path: Path) -> Path:
+def _outbox_script(stack: Stack, path: Path) -> Path:
+    """One event per transaction, as `UnitOfWork.publish` writes it: INSERT the outbox row (the
+    framed payload under the id the idea service registered), DELETE it, commit."""
     event = IdeaCreated(
         idea_id=1,
         organization_id=1,
         name="Pipeline",
-        description="An event written straight into the outbox by the benchmark.",
+        description="An event written into the outbox by the benchmark, as the service does.",
         created_on=datetime.now(UTC),
     )
+    schema = event.avro_schema()
+    client = RegistryClient(stack.registry_url)
+    try:
+        # Registered already by the idea service at its start: this returns the same id.
+        schema_id = client.register(subject_name(TOPIC, schema.full_name), minified(schema))
+    finally:
+        client.close()
+    payload = frame(schema_id, event.to_avro())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        "\\set key random(1, 1000000)\n"
+        "BEGIN;\n"
         "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, schema_id,"
         " traceparent, occurred_at) VALUES (gen_random_uuid(),"
-        f" '{TOPIC}', :key, 'IdeaCreated', '\\x{event.to_avro().hex()}'::bytea,"
-        f" '{event.avro_schema().schema_id}', NULL, now());\n",
+        f" '{TOPIC}', nextval('{WRITTEN}')::text, 'IdeaCreated', '\\x{payload.hex()}'::bytea,"
+        f" '{schema.schema_id}', NULL, now()) RETURNING id AS outbox_id \\gset\n"
+        "DELETE FROM outbox WHERE id = :outbox_id;\n"
+        "END;\n",
         encoding="utf-8",
     )
     return path
 
 
-class Counters:
-    """Outbox rows, topic end offsets and activity rows, read together."""
-
-    def __init__(self, stack: Stack) -> None:
-        self.idea = psycopg.connect(stack.database_url("idea", "postgresql"), autocommit=True)
-        self.activity = psycopg.connect(
-            stack.database_url("activity", "postgresql"), autocommit=True
-        )
-        self.kafka = Consumer({"bootstrap.servers": stack.bootstrap, "group.id": "bench-counter"})
-        metadata = self.kafka.list_topics(TOPIC, timeout=10)
-        self.partitions = sorted(metadata.topics[TOPIC].partitions)
-
-    def sample(self) -> dict[str, float]:
-        outbox = self.idea.execute("SELECT count(*) FROM outbox").fetchone()
-        topic = sum(
-            self.kafka.get_watermark_offsets(TopicPartition(TOPIC, p), timeout=5)[1]
-            for p in self.partitions
-        )
-        recorded = self.activity.execute("SELECT count(*) FROM activity").fetchone()
-        return {
-            "t": time.monotonic(),
-            "outbox": int(outbox[0]) if outbox else 0,
-            "topic": topic,
-            "activity": int(recorded[0]) if recorded else 0,
-        }
-
-    def close(self) -> None:
-        self.idea.close()
-        self.activity.close()
-        self.kafka.close()
-
-
-def _slope(points: list[tuple[float, float]]) -> float:
-    """Least-squares slope (per second)."""
-    if len(points) < 2:
-        return 0.0
-    mean_t = sum(t for t, _ in points) / len(points)
-    mean_v = sum(v for _, v in points) / len(points)
-    spread = sum((t - mean_t) ** 2 for t, _ in points)
-    return sum((t - mean_t) * (v - mean_v) for t, v in points) / spread if spread else 0.0
-
-
-def _stage(
-    stack: Stack, counters: Counters, script: Path, rate: int, settings: B3Settings
-) -> dict[str, Any]:
+def _pgbench(stack: Stack, script: Path, clients: int, *limits: str) -> subprocess.Popen[str]:
     command = [
         str(find_bindir() / "pgbench"),
         "-n",
         "-M",
         "prepared",
         "-c",
-        "4",
+        str(clients),
         "-j",
         "2",
-        "-R",
-        str(rate),
-        "-T",
-        str(settings.stage_seconds),
+        *limits,
         "-h",
         stack.postgres.host,
         "-p",
@@ -130,59 +119,206 @@ def _stage(
         str(script),
         "idea",
     ]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+class Counters:
+    """Events written, topic end offsets and activity rows recorded, read together."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.idea = psycopg.connect(stack.database_url("idea", "postgresql"), autocommit=True)
+        self.idea.execute(f"CREATE SEQUENCE IF NOT EXISTS {WRITTEN}")
+        self.activity = psycopg.connect(
+            stack.database_url("activity", "postgresql"), autocommit=True
+        )
+        self.kafka = Consumer({"bootstrap.servers": stack.bootstrap, "group.id": "bench-counter"})
+        metadata = self.kafka.list_topics(TOPIC, timeout=10)
+        self.partitions = sorted(metadata.topics[TOPIC].partitions)
+
+    def written(self) -> int:
+        row = self.idea.execute(f"SELECT last_value, is_called FROM {WRITTEN}").fetchone()
+        return int(row[0]) if row and row[1] else 0
+
+    def last_activity_id(self) -> int:
+        # The identity column: one index probe where a count(*) would scan the growing table.
+        # Rows of one consumer come in id order; checked exactly by `rows_checked` afterwards.
+        row = self.activity.execute("SELECT coalesce(max(id), 0) FROM activity").fetchone()
+        return int(row[0]) if row else 0
+
+    def published(self) -> int:
+        return sum(
+            self.kafka.get_watermark_offsets(TopicPartition(TOPIC, p), timeout=5)[1]
+            for p in self.partitions
+        )
+
+    def sample(self) -> dict[str, float]:
+        return {
+            "t": time.monotonic(),
+            "written": self.written(),
+            "published": self.published(),
+            "consumed": self.last_activity_id(),
+        }
+
+    def rows_checked(self, first_id: int, first_key: int, last_key: int) -> int:
+        """Activity rows after `first_id` that are the IdeaCreated events keyed first_key..last_key
+        (each event once: event_id is unique)."""
+        row = self.activity.execute(
+            "SELECT count(*) FROM activity WHERE id > %s AND type = 'IdeaCreated'"
+            " AND aggregate_id ~ '^[0-9]+$' AND aggregate_id::bigint BETWEEN %s AND %s",
+            (first_id, first_key, last_key),
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        self.idea.close()
+        self.activity.close()
+        self.kafka.close()
+
+
+class Families:
+    """CPU seconds of the stack's process families (and the writer, while it runs)."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.writer: int | None = None
+
+    def pid(self, family: str) -> int | None:
+        if family == "writer":
+            return self.writer
+        if family == "postgres":
+            pid_file = self.stack.postgres.data_dir / "postmaster.pid"
+            return int(pid_file.read_text().split()[0])
+        return self.stack.process(family).pid()
+
+    def cpu(self) -> dict[str, float]:
+        found = {}
+        for family in FAMILIES:
+            pid = self.pid(family)
+            found[family] = family_cpu_seconds(pid) if pid else 0.0
+        return found
+
+
+def cpu_us_per_event(
+    before: dict[str, float], after: dict[str, float], events: int
+) -> dict[str, float | None]:
+    per = {
+        family: round(1e6 * (after[family] - before[family]) / events, 1) if events else None
+        for family in before
+    }
+    total = sum(after[f] - before[f] for f in before)
+    per["total"] = round(1e6 * total / events, 1) if events else None
+    return per
+
+
+def _slope(points: Sequence[tuple[float, float]]) -> float:
+    """Least-squares slope (per second)."""
+    if len(points) < 2:
+        return 0.0
+    mean_t = sum(t for t, _ in points) / len(points)
+    mean_v = sum(v for _, v in points) / len(points)
+    spread = sum((t - mean_t) ** 2 for t, _ in points)
+    return sum((t - mean_t) * (v - mean_v) for t, v in points) / spread if spread else 0.0
+
+
+def judge(rate: int, written_per_s: float, backlog: Sequence[tuple[float, float]]) -> list[str]:
+    """Why a stage was not sustained (empty when it was), from its backlog samples taken while
+    writing: the writer reached 95 % of the rate, and over the last third the backlog stayed
+    under one second's worth of events and did not grow (a slope under 1 % of the rate)."""
+    why = []
+    if written_per_s < 0.95 * rate:
+        why.append(f"writer achieved {written_per_s:.0f}/s < 95 % of {rate}/s")
+    last_third = backlog[len(backlog) * 2 // 3 :]
+    peak = max((b for _, b in last_third), default=0)
+    if peak >= rate:
+        why.append(f"backlog over the last third reached {peak:.0f} >= {rate} (1 s worth)")
+    slope = _slope(last_third)
+    if slope > 0.01 * rate:
+        why.append(f"backlog growing over the last third: {slope:.0f} events/s")
+    return why
+
+
+def _stage(
+    stack: Stack,
+    counters: Counters,
+    families: Families,
+    script: Path,
+    rate: int,
+    seconds: int,
+    settings: B3Settings,
+) -> dict[str, Any]:
+    first_id = counters.last_activity_id()
     start = counters.sample()
+    cpu_before = families.cpu()
+    writer = _pgbench(stack, script, settings.writer_clients, "-R", str(rate), "-T", str(seconds))
+    families.writer = writer.pid
     samples = [start]
-    writer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer_cpu = 0.0
     try:
         while writer.poll() is None:
             time.sleep(1.0)
+            writer_cpu = family_cpu_seconds(writer.pid) or writer_cpu
             samples.append(counters.sample())
-        samples.append(counters.sample())
     finally:
         if writer.poll() is None:
             writer.kill()
         writer.wait()
+        families.writer = None
     end = samples[-1]
-    seconds = end["t"] - start["t"]
-    produced = end["outbox"] - start["outbox"]
-    ingested = end["activity"] - start["activity"]
+    wrote_seconds = end["t"] - start["t"]
+    written = int(end["written"] - start["written"])
     backlog = [
-        (s["t"], (s["outbox"] - start["outbox"]) - (s["activity"] - start["activity"]))
+        (s["t"] - start["t"], (s["written"] - start["written"]) - (s["consumed"] - first_id))
         for s in samples
     ]
-    second_half = backlog[len(backlog) // 2 :]
-    slope = _slope(second_half)
-    final_backlog = backlog[-1][1]
-    sustained = final_backlog <= max(rate, 200) and slope <= 0.05 * rate
-    # Then let the backlog drain, timing it.
-    drain_start, drained_samples = counters.sample(), []
+    # The writer's own rate (pgbench's tps over its run): the samples' span also holds up to a
+    # second after it ended.
+    report = writer.stdout.read() if writer.stdout else ""
+    tps = re.search(r"^tps = ([0-9.]+)", report, re.MULTILINE)
+    written_per_s = float(tps.group(1)) if tps else written / wrote_seconds
+    why_not = judge(rate, written_per_s, backlog)
+    # Then let the backlog drain (bounded), timing it, and check the stage's rows.
+    drain_start = counters.sample()
     deadline = time.monotonic() + settings.drain_seconds
-    while time.monotonic() < deadline:
-        sample = counters.sample()
-        drained_samples.append(sample)
-        if sample["activity"] - start["activity"] >= produced:
-            break
+    drain_end = drain_start
+    while time.monotonic() < deadline and drain_end["consumed"] - first_id < written:
         time.sleep(0.5)
-    drain_end = drained_samples[-1] if drained_samples else drain_start
+        drain_end = counters.sample()
     drain_seconds = drain_end["t"] - drain_start["t"]
-    drained = drain_end["activity"] - drain_start["activity"]
+    drained = int(drain_end["consumed"] - drain_start["consumed"])
+    cpu_after = families.cpu()
+    cpu_after["writer"] = cpu_before["writer"] + writer_cpu
+    checked = counters.rows_checked(first_id, int(start["written"]) + 1, int(end["written"]))
+    if checked < written:
+        why_not.append(f"only {checked} of {written} events recorded after the drain")
     return {
         "rate": rate,
-        "seconds": round(seconds, 2),
-        "written_per_s": round(produced / seconds, 1),
-        "published_per_s": round((end["topic"] - start["topic"]) / seconds, 1),
-        "ingested_per_s": round(ingested / seconds, 1),
-        "backlog_at_end": final_backlog,
-        "topic_backlog_at_end": (end["outbox"] - start["outbox"]) - (end["topic"] - start["topic"]),
-        "backlog_slope_per_s": round(slope, 1),
-        "sustained": sustained,
+        "seconds": round(wrote_seconds, 2),
+        "written_per_s": round(written_per_s, 1),
+        "published_per_s": round((end["published"] - start["published"]) / wrote_seconds, 1),
+        "ingested_per_s": round((end["consumed"] - first_id) / wrote_seconds, 1),
+        "backlog_at_end": int(backlog[-1][1]),
+        "backlog_slope_last_third_per_s": round(_slope(backlog[len(backlog) * 2 // 3 :]), 1),
+        "sustained": not why_not,
+        "why_not": why_not or None,
+        "samples": [
+            {
+                "t": round(s["t"] - start["t"], 2),
+                "written": int(s["written"] - start["written"]),
+                "published": int(s["published"] - start["published"]),
+                "consumed": int(s["consumed"] - first_id),
+                "backlog": int(b),
+            }
+            for s, (_, b) in zip(samples, backlog, strict=True)
+        ],
+        "cpu_us_per_event": cpu_us_per_event(cpu_before, cpu_after, written),
+        "rows_checked": checked,
         "drain": {
             "events": drained,
             "seconds": round(drain_seconds, 2),
             "per_s": round(drained / drain_seconds, 1) if drain_seconds > 0.5 else None,
-            "complete": drain_end["activity"] - start["activity"] >= produced,
+            "complete": drain_end["consumed"] - first_id >= written,
         },
-        "writer": writer.stdout.read() if writer.stdout else "",
+        "writer": report,
     }
 
 
@@ -225,96 +361,131 @@ def plain_read(bootstrap: str, limit_seconds: float = 60.0) -> dict[str, Any]:
     }
 
 
-def consumer_ingest(stack: Stack, events: int, settings: B3Settings) -> dict[str, Any]:
-    """A second activity consumer, new group, empty database: how fast it records a backlog."""
-    database = "activity_ingest"
-    stack.postgres.drop_database(database)
-    stack.postgres.create_database(database)
-    url = stack.database_url(database)
-    env = {
-        **stack.app_env(),
-        "ACTIVITY_DATABASE_URL": url,
-        "ACTIVITY_MIGRATION_DATABASE_URL": url,
-        "ACTIVITY_CONSUMER_GROUP": f"bench-ingest-{time.time_ns()}",
-    }
-    argv = [sys.executable, "-m", "contractgen", "serve", "activity", "--consume", "--migrate"]
-    log = stack.state_dir / "logs" / "bench-ingest-consumer.log"
+def _wait_published(counters: Counters, target: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if counters.published() >= target:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def consumer_ingest(
+    stack: Stack, counters: Counters, families: Families, script: Path, settings: B3Settings
+) -> dict[str, Any]:
+    """Stop the activity consumer, write a backlog and let Debezium publish it, start the
+    consumer again and time its drain from its first recorded row."""
+    app, process = stack.apps[CONSUMER]
+    process.stop()
+    events = settings.backlog_events
+    first_id = counters.last_activity_id()
+    published_before, written_before = counters.published(), counters.written()
+    clients = settings.writer_clients
+    writer = _pgbench(stack, script, clients, "-t", str(-(-events // clients)))
+    writer.wait()
+    written = counters.written() - written_before
+    # What the consumer finds: everything published since it stopped (the stages drained).
+    published = _wait_published(counters, published_before + written, 180)
+    backlog = counters.published() - published_before
+    start_app(process, app, stack.root, stack.app_env(app.service))
+    wait_for_app(process, app)
+    pid = process.pid()
     samples: list[tuple[float, int]] = []
-    cpu: list[float] = []
-    with (
-        running("activity-ingest", argv, log, env) as server,
-        psycopg.connect(stack.database_url(database, "postgresql"), autocommit=True) as db,
-    ):
-        deadline = time.monotonic() + 60
-        first: float | None = None
-        while time.monotonic() < deadline:
-            time.sleep(0.25)
-            try:
-                row = db.execute("SELECT count(*) FROM activity").fetchone()
-            except psycopg.errors.UndefinedTable:
-                continue  # still migrating
-            count = int(row[0]) if row else 0
-            now = time.monotonic()
-            if count and first is None:
-                first = now
-                deadline = min(deadline, now + settings.ingest_seconds)
-            if first is not None:
-                samples.append((now, count))
-                cpu.append(cpu_seconds(server.pid))
-            if count >= events:
-                break
+    cpu: list[dict[str, float]] = []
+    started = time.monotonic()
+    deadline = started + settings.ingest_seconds + 30  # start-up is not part of the bound
+    first: float | None = None
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        consumed = counters.last_activity_id() - first_id
+        now = time.monotonic()
+        if consumed and first is None:
+            first = now
+            deadline = min(deadline, now + settings.ingest_seconds)
+        if first is not None:
+            samples.append((now, consumed))
+            cpu.append(families.cpu())
+        if consumed >= backlog:
+            break
+    result: dict[str, Any] = {
+        "backlog": backlog,
+        "backlog_published_in_time": published,
+        "consumer_pid": pid,
+        "seconds_to_first_row": round(first - started, 2) if first else None,
+    }
     if len(samples) < 2:
-        return {"events": samples[-1][1] if samples else 0, "seconds": 0, "per_s": None}
+        return {**result, "events": samples[-1][1] if samples else 0, "seconds": 0, "per_s": None}
     (t0, c0), (t1, c1) = samples[0], samples[-1]
+    per_family = cpu_us_per_event(cpu[0], cpu[-1], c1 - c0)
     return {
+        **result,
         "events": c1,
         "seconds": round(t1 - t0, 2),
         "per_s": round((c1 - c0) / (t1 - t0), 1),
-        "consumer_cpu_percent": round(100 * (cpu[-1] - cpu[0]) / (t1 - t0), 1),
-        "complete": c1 >= events,
+        "cpu_us_per_event": per_family[CONSUMER],
+        "cpu_us_per_event_by_family": per_family,
+        "complete": c1 >= backlog,
     }
 
 
 def run_b3(stack: Stack, settings: B3Settings, say: Callable[[str], None]) -> dict[str, Any]:
-    script = _outbox_script(stack.state_dir / "bench" / "outbox.sql")
+    script = _outbox_script(stack, stack.state_dir / "bench" / "outbox.sql")
     counters = Counters(stack)
+    families = Families(stack)
     stages = []
     try:
-        for rate in settings.rates:
-            say(f"B3 stage {rate}/s for {settings.stage_seconds} s")
-            stage = _stage(stack, counters, script, rate, settings)
+        rate, seconds = settings.warmup
+        say(f"B3 warm-up at {rate}/s for {seconds} s (not judged)")
+        warmup = _stage(stack, counters, families, script, rate, seconds, settings)
+        for rate, seconds in settings.stages:
+            seconds = settings.stage_seconds or seconds
+            say(f"B3 stage {rate}/s for {seconds} s")
+            stage = _stage(stack, counters, families, script, rate, seconds, settings)
             stages.append(stage)
             say(
                 f"B3 {rate}/s: written {stage['written_per_s']}/s, published "
                 f"{stage['published_per_s']}/s, ingested {stage['ingested_per_s']}/s, backlog "
-                f"{stage['backlog_at_end']} (slope {stage['backlog_slope_per_s']}/s), "
-                f"sustained {stage['sustained']}, drain {stage['drain']['per_s']}/s"
+                f"{stage['backlog_at_end']}, sustained {stage['sustained']} "
+                f"{stage['why_not'] or ''}, CPU us/event {stage['cpu_us_per_event']}"
             )
             if not stage["sustained"]:
                 break
+        say(f"B3 consumer from a backlog of {settings.backlog_events} events")
+        ingest = consumer_ingest(stack, counters, families, script, settings)
+        say(
+            f"B3 activity consumer: {ingest['events']} events at {ingest['per_s']}/s, "
+            f"{ingest.get('cpu_us_per_event')} us CPU/event"
+        )
     finally:
         counters.close()
-    sustained = [s["rate"] for s in stages if s["sustained"]]
     say("B3 plain read of the topic")
     plain = plain_read(stack.bootstrap)
     say(f"B3 plain read: {plain['events']} events at {plain['per_s']}/s")
-    # The stack's consumer is idle now; stop it so that it does not share the CPU.
-    stack.process("activity-consumer").stop()
-    say("B3 activity consumer from a backlog")
-    ingest = consumer_ingest(stack, plain["events"], settings)
-    say(f"B3 activity consumer: {ingest['events']} events at {ingest['per_s']}/s")
     ratio = (
         round(ingest["per_s"] / plain["per_s"], 3) if ingest["per_s"] and plain["per_s"] else None
     )
+    sustained = [s["rate"] for s in stages if s["sustained"]]
+    sustained_60s = [s["rate"] for s in stages if s["sustained"] and s["seconds"] >= 59]
     drains = [s["drain"]["per_s"] for s in stages if s["drain"]["per_s"]]
+    highest_60s = max(sustained_60s) if sustained_60s else None
     return {
         "settings": {
-            "rates": list(settings.rates),
-            "stage_seconds": settings.stage_seconds,
-            "writer": "pgbench -R, 4 clients, one outbox INSERT per transaction",
+            "warmup": list(settings.warmup),
+            "stages": [
+                [rate, settings.stage_seconds or seconds] for rate, seconds in settings.stages
+            ],
+            "backlog": settings.backlog_events,
+            "writer": (
+                f"pgbench -R, {settings.writer_clients} clients, one transaction per event: "
+                "INSERT the outbox row (framed IdeaCreated) and DELETE it"
+            ),
         },
+        "warmup": warmup,
         "stages": stages,
-        "highest_sustained_per_s": max(sustained) if sustained else None,
+        "highest_sustained_60s_per_s": highest_60s,
+        # What the report's target reads: only a stage of 60 s counts.
+        "highest_sustained_per_s": highest_60s,
+        "highest_sustained_any_length_per_s": max(sustained) if sustained else None,
         "best_drain_per_s": max(drains) if drains else None,
         "plain_read": plain,
         "consumer_ingest": ingest,

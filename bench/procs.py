@@ -91,3 +91,32 @@ def running(name: str, argv: Sequence[str], log: Path, env: Mapping[str, str]) -
 
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
+
+
+def _stat_fields(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def family_cpu_seconds(root: int) -> float:
+    """User + system CPU time of a process and all its descendants so far, including children
+    that already ended and were reaped (a PostgreSQL backend's, once the postmaster waited for
+    it); 0.0 when `root` is gone."""
+    children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat_fields(int(entry.name))
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        # utime + stime, and cutime + cstime (of its children waited for).
+        ticks[pid] = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += ticks.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total / CLOCK_TICKS

@@ -115,6 +115,23 @@ def test_consumer_resolves_an_older_writer_into_its_reader_schema(local_store: S
         )
 
 
+def test_a_writer_schema_identical_to_the_readers_is_read_without_resolution(
+    local_store: SchemaStore,
+) -> None:
+    """The registry's copy of the reader's own schema (another object, same canonical form) is
+    read directly; a writer whose fields come in another order is still resolved by name."""
+    reader = IdeaCreated.avro_schema()
+    local_store._schemas[41] = AvroSchema.from_json(json.dumps(reader.raw))
+    reordered = dict(reader.raw, fields=list(reversed(reader.raw["fields"])))
+    local_store._schemas[42] = writer = AvroSchema.from_json(json.dumps(reordered))
+    assert local_store.resolution(IdeaCreated, 41) is None
+    assert local_store.resolution(IdeaCreated, 42) is writer
+    assert decode_event(IdeaCreated, frame(41, EVENT.to_avro())) == EVENT
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, writer.parsed, EVENT.to_record())
+    assert decode_event(IdeaCreated, frame(42, buffer.getvalue())) == EVENT
+
+
 class _Handlers:
     async def on(self, event: object, meta: object) -> None:
         return None

@@ -1,9 +1,9 @@
 """The bounded outbox on the real stack (Debezium 3.6.1 with the Outbox Event Router): the unit
 of work deletes each outbox row in the transaction that inserted it, and still every event
 reaches its topic exactly once, the connector stays RUNNING, and nothing about the deletes is
-logged above DEBUG. Run twice: with the generated connector, which skips the deletes at the
-source (`skipped.operations=d,t`), and with the deletes passed on to the router (Debezium's
-default `t`), which must drop them by itself."""
+logged above DEBUG. Run twice: as generated (the publication carries inserts only, and the
+connector would skip deletes too: `skipped.operations=d,t`), and with the deletes published and
+passed on to the router (Debezium's default `t`), which must drop them by itself."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ pytestmark = pytest.mark.stack
 
 IDEA_TOPIC = "microservicesapp.idea.events"
 CONNECTOR = Path(__file__).resolve().parents[2] / "generated/idea/connect/idea-outbox.json"
+PUBLICATION = "idea_outbox"
 EVENTS = 30  # 10 ideas, each created, updated and deleted
 
 
@@ -73,18 +74,33 @@ def configure(stack: Stack, config: dict[str, str]) -> None:
     raise AssertionError(f"the connector did not come back: {status}")
 
 
+def publish(stack: Stack, operations: str) -> None:
+    stack.postgres.psql(
+        f"ALTER PUBLICATION {PUBLICATION} SET (publish = '{operations}')", database="idea"
+    )
+
+
 @pytest.fixture(params=["d,t", "t"], ids=["deletes-skipped", "deletes-to-the-router"])
 def skipped_operations(request: pytest.FixtureRequest, stack: Stack) -> Iterator[str]:
     generated: dict[str, str] = json.loads(CONNECTOR.read_text())["config"]
     assert generated["skipped.operations"] == "d,t"
+    # The stack's publication carries inserts only: the deletes never leave PostgreSQL.
+    published = stack.postgres.psql(
+        f"SELECT pubinsert, pubdelete FROM pg_publication WHERE pubname = '{PUBLICATION}'",
+        database="idea",
+    )
+    assert published.split() == ["t|f"], published
     if request.param == generated["skipped.operations"]:
         yield request.param
         return
+    # Deletes published and passed on by Debezium: the router must drop them by itself.
+    publish(stack, "insert, delete")
     configure(stack, {**generated, "skipped.operations": request.param})
     try:
         yield request.param
     finally:
         configure(stack, generated)
+        publish(stack, "insert")
 
 
 def test_deleted_outbox_rows_still_publish_each_event_once(

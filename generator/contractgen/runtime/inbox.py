@@ -9,12 +9,24 @@ plus Kafka's segment roll (a record lives until its whole segment expires): see
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, Uuid, delete, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    delete,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 INBOX_TABLE = "inbox"
@@ -38,24 +50,53 @@ def inbox_table(metadata: MetaData, name: str = INBOX_TABLE) -> Table:
     )
 
 
-async def record_new(
+# PostgreSQL: the batch's ids travel as ONE parameter (a JSON array), are inserted, and only the
+# ids that were there before come back; usually none, so nothing has to be read. (A multi-row
+# VALUES would be a statement with three parameters per row, built and sent anew per batch.)
+_RECORD_PG = """
+WITH batch AS (
+    SELECT DISTINCT ON (b.event_id) b.event_id, b.topic
+    FROM json_to_recordset(CAST(:batch AS json)) AS b(event_id uuid, topic text)
+), inserted AS (
+    INSERT INTO {table} (event_id, topic, received_at)
+    SELECT event_id, topic, :now FROM batch
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id
+)
+SELECT event_id FROM batch EXCEPT ALL SELECT event_id FROM inserted
+"""
+
+
+async def record_seen(
     connection: AsyncConnection, table: Table, events: Sequence[tuple[uuid.UUID, str]]
 ) -> set[uuid.UUID]:
-    """Record a batch of (event id, topic) in one statement; the ids recorded for the first
-    time come back (a redelivered one does not: apply nothing for it)."""
+    """Record a batch of (event id, topic) in one statement; the ids that were recorded BEFORE
+    come back (redeliveries: apply nothing for them). An id twice in the batch is recorded once
+    and is not "seen before": the caller applies its first occurrence only."""
     if not events:
         return set()
     now = datetime.now(UTC)
-    rows = [
-        {"event_id": event_id, "topic": topic, "received_at": now} for event_id, topic in events
-    ]
-    statement = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(table.c.event_id)
+    if connection.dialect.name == "postgresql":
+        batch = json.dumps([{"event_id": str(i), "topic": t} for i, t in events])
+        quoted = connection.dialect.identifier_preparer.format_table(table)
+        result = await connection.execute(
+            text(_RECORD_PG.format(table=quoted)), {"batch": batch, "now": now}
+        )
+        return {row[0] for row in result}
+    # Elsewhere: which are known, then insert the others (one executemany).
+    ids = {event_id for event_id, _ in events}
+    known = set(
+        (await connection.execute(select(table.c.event_id).where(table.c.event_id.in_(ids))))
+        .scalars()
+        .all()
     )
-    result = await connection.execute(statement.values(rows))
-    return {row[0] for row in result}
+    fresh = {i: t for i, t in events if i not in known}
+    if fresh:
+        await connection.execute(
+            insert(table),
+            [{"event_id": i, "topic": t, "received_at": now} for i, t in fresh.items()],
+        )
+    return known
 
 
 async def prune(

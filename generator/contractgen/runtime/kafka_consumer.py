@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from confluent_kafka import Consumer, Message, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -44,7 +44,7 @@ from contractgen.runtime.inbox import (
     DEFAULT_INBOX_RETENTION,
     DEFAULT_PRUNE_INTERVAL_SECONDS,
     prune,
-    record_new,
+    record_seen,
 )
 from contractgen.runtime.writes import Writes
 
@@ -55,7 +55,7 @@ log = logging.getLogger("contractgen.consumer")
 class ConsumerSettings:
     bootstrap_servers: str
     group_id: str
-    batch_size: int = 500
+    batch_size: int = 1000
     poll_timeout: float = 0.25  # only bounds how soon stop() is noticed
     retry_pause: float = 1.0
     # A message whose handler fails this many times in a row, alone in its transaction and with
@@ -97,6 +97,12 @@ class Decoded:
     meta: EventMeta
 
 
+@dataclass(frozen=True)
+class Undecodable:
+    message: Message
+    reason: str | None  # None: a Kafka error, not a message
+
+
 def meta_for(message: Message) -> EventMeta:
     """The outbox headers Debezium's router adds; a message without a valid one is undecodable."""
     headers = {k: v.strip('"') for k, v in headers_dict(message.headers()).items()}
@@ -129,12 +135,12 @@ async def apply_events(
     each event seen for the first time to its handler, in order, then the rows the handlers
     handed over (`meta.writes`), one executemany per statement. Returns how many were applied;
     the caller commits (and only then commits the Kafka offsets)."""
-    first_time = await record_new(connection, inbox, [(m.event_id, m.topic) for _, _, m in events])
+    done = await record_seen(connection, inbox, [(m.event_id, m.topic) for _, _, m in events])
     writes = Writes()
     applied = 0
     for event, handler, meta in events:
-        if meta.event_id in first_time:
-            first_time.discard(meta.event_id)  # the same event twice in one batch
+        if meta.event_id not in done:
+            done.add(meta.event_id)  # the same event twice in one batch: the first only
             await handler(event, replace(meta, connection=connection, writes=writes))
             applied += 1
     await writes.flush(connection)
@@ -191,14 +197,21 @@ class EventConsumer:
                 loop.add_signal_handler(signum, self.stop)
         self._consumer.subscribe(list(self._dispatcher.topics))
         log.info("consuming", extra={"topics": self._dispatcher.topics})
+        # The next batch is fetched and decoded in a worker thread while this one is written:
+        # the database's time and librdkafka's overlap the interpreter's.
+        fetching = asyncio.ensure_future(asyncio.to_thread(self._fetch))
         try:
             while not self._stopping.is_set():
                 if time.monotonic() >= self._next_prune:
                     await self.prune_inbox()
-                messages = await asyncio.to_thread(self._next_batch)
+                messages, decoded = await fetching
+                fetching = asyncio.ensure_future(asyncio.to_thread(self._fetch))
                 if messages:
-                    await self._handle_batch(messages)
+                    await self._handle_batch(messages, decoded)
         finally:
+            # A fetched batch not yet applied is simply not committed: it comes again.
+            with contextlib.suppress(Exception):
+                await fetching
             self._dead_letters.close()
             self._consumer.close()
             log.info(
@@ -213,31 +226,41 @@ class EventConsumer:
             return []
         return [first, *self._consumer.consume(self._settings.batch_size - 1, 0)]
 
-    async def _handle_batch(self, messages: Sequence[Message]) -> None:
+    def _fetch(self) -> tuple[list[Message], list[Decoded | Undecodable]]:
+        """The next batch and each message decoded (or why not), off the event loop."""
+        messages = self._next_batch()
+        return messages, [self._decode(message) for message in messages]
+
+    def _decode(self, message: Message) -> Decoded | Undecodable:
+        if message.error():
+            return Undecodable(message, None)
         try:
-            decoded = await self._decode_batch(messages)
-            await self._apply_batch(decoded)
+            meta = meta_for(message)
+            event, handler = self._dispatcher.decode(meta.topic, meta.event_type, message.value())
+        except UndecodableEvent as reason:
+            return Undecodable(message, str(reason))
+        return Decoded(message, event, handler, meta)
+
+    async def _handle_batch(
+        self, messages: Sequence[Message], decoded: Sequence[Decoded | Undecodable]
+    ) -> None:
+        try:
+            await self._apply_batch(await self._set_aside(decoded))
         except _Stopped:
             return  # nothing committed: the batch is redelivered to the next consumer
         self._commit(messages)
 
-    async def _decode_batch(self, messages: Sequence[Message]) -> list[Decoded]:
+    async def _set_aside(self, batch: Sequence[Decoded | Undecodable]) -> list[Decoded]:
         """The batch's decodable messages; each undecodable one is dead-lettered (and
         acknowledged) before the next is looked at."""
         decoded: list[Decoded] = []
-        for message in messages:
-            if message.error():
-                log.warning("kafka error", extra={"error": str(message.error())})
-                continue
-            try:
-                meta = meta_for(message)
-                event, handler = self._dispatcher.decode(
-                    meta.topic, meta.event_type, message.value()
-                )
-            except UndecodableEvent as reason:
-                await self._dead_letter(message, str(reason))
-                continue
-            decoded.append(Decoded(message, event, handler, meta))
+        for item in batch:
+            if isinstance(item, Decoded):
+                decoded.append(item)
+            elif item.reason is None:
+                log.warning("kafka error", extra={"error": str(item.message.error())})
+            else:
+                await self._dead_letter(item.message, item.reason)
         return decoded
 
     async def _apply_batch(self, decoded: Sequence[Decoded]) -> None:
@@ -347,7 +370,15 @@ class EventConsumer:
                 latest[position] = max(latest.get(position, -1), int(message.offset() or 0))
         if latest:
             offsets = [TopicPartition(t, p, o + 1) for (t, p), o in latest.items()]
-            self._consumer.commit(offsets=offsets, asynchronous=False)
+            try:
+                self._consumer.commit(offsets=offsets, asynchronous=False)
+            except KafkaException as error:
+                # The batch is applied and its ids are in the inbox: an offset not committed
+                # (e.g. a restarted broker's coordinator still loading) only means these events
+                # come again and are skipped; the next batch's commit moves past them.
+                log.warning(
+                    "committing offsets failed; the next batch's commit covers them: %s", error
+                )
 
 
 def _worth_logging(refusals: int) -> bool:

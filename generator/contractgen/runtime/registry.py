@@ -147,6 +147,7 @@ class SchemaStore:
         self.strategy = strategy
         self._ids: dict[type[Event], int] = {}
         self._schemas: dict[int, AvroSchema] = {}
+        self._resolutions: dict[tuple[type[Event], int], AvroSchema | None] = {}
 
     def register(self, events: Iterable[type[Event]]) -> dict[str, int]:
         """Set each subject's compatibility and register each event's schema; subject -> id."""
@@ -179,6 +180,17 @@ class SchemaStore:
             return self._ids[cls]
         return schema_id
 
+    def resolution(self, cls: type[Event], schema_id: int) -> AvroSchema | None:
+        """The writer schema to resolve into `cls`'s when reading `schema_id`, or None when the
+        two are the same schema (same canonical form): then fastavro reads without resolving,
+        which costs a good part of a consumer's decoding. Decided once per (class, id)."""
+        key = (cls, schema_id)
+        if key not in self._resolutions:
+            writer = self.writer_schema(schema_id)
+            same = writer.fingerprint == cls.avro_schema().fingerprint
+            self._resolutions[key] = None if same else writer
+        return self._resolutions[key]
+
     def writer_schema(self, schema_id: int) -> AvroSchema:
         schema = self._schemas.get(schema_id)
         if schema is None:
@@ -210,7 +222,7 @@ def encode_event(event: Event) -> bytes:
 def decode_event(cls: type[E], data: bytes) -> E:
     """Decode framed bytes into `cls`, resolving the writer's schema (by id) into `cls`'s."""
     schema_id, body = unframe(data)
-    return cls.from_avro(body, _store.writer_schema(schema_id))
+    return cls.from_avro(body, _store.resolution(cls, schema_id))
 
 
 def start_registry(settings: Any, events: Iterable[type[Event]]) -> SchemaStore:

@@ -105,15 +105,22 @@ class ServiceRoles:
 
     def publication_sql(self) -> str:
         """After the migrations made the outbox: the publication (owned by the migration role)
-        and the replication role's one grant. Idempotent."""
+        and the replication role's one grant. Idempotent.
+
+        Inserts only: the unit of work deletes each outbox row in the transaction that inserted
+        it, and a publication of deletes would have the walsender decode and send every one of
+        them to Debezium, which only skips them (`skipped.operations`). The ALTER brings a
+        publication made before this to the same."""
         if self.replication is None:
             return ""
         return f"""
             SET ROLE "{self.migration}";
             DO $$ BEGIN
                 IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = '{self.publication}') THEN
-                    CREATE PUBLICATION "{self.publication}" FOR TABLE public.{OUTBOX_TABLE};
+                    CREATE PUBLICATION "{self.publication}" FOR TABLE public.{OUTBOX_TABLE}
+                        WITH (publish = 'insert');
                 END IF; END $$;
+            ALTER PUBLICATION "{self.publication}" SET (publish = 'insert');
             GRANT SELECT ON public.{OUTBOX_TABLE} TO "{self.replication}";
             RESET ROLE;
         """

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contractgen.runtime.paging import Page, PageRequest
-from contractgen.runtime.writes import Writes
+from contractgen.runtime.writes import InsertMany, Writes
 from services.activity.adapters.tables import activity as table
 from services.activity.domain.activities import Activity, RecordedActivity
 
@@ -17,8 +17,21 @@ _NEWEST_FIRST = (table.c.occurred_on.desc(), table.c.id.desc())
 # Built once, run with each row's parameters: building an INSERT per event cost more than its
 # round trip. A row comes back only when one was written (an INSERT's rowcount is -1 here).
 _ADD = insert(table).on_conflict_do_nothing(index_elements=[table.c.event_id]).returning(table.c.id)
-# For a batch's rows at once (an executemany): no RETURNING, the inbox has filtered repeats.
-_ADD_LATER = insert(table).on_conflict_do_nothing(index_elements=[table.c.event_id])
+# For a batch's rows at once (one statement, one parameter on PostgreSQL): no RETURNING, the
+# inbox has filtered repeats.
+_ADD_LATER = InsertMany(
+    table,
+    (
+        "event_id",
+        "organization_id",
+        "type",
+        "aggregate_id",
+        "occurred_on",
+        "payload",
+        "recorded_at",
+    ),
+    conflict=("event_id",),
+)
 
 
 class ActivityRepository:

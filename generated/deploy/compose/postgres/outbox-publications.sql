@@ -5,7 +5,9 @@
 SET ROLE "idea_migration";
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = 'idea_outbox') THEN
-        CREATE PUBLICATION "idea_outbox" FOR TABLE public.outbox;
+        CREATE PUBLICATION "idea_outbox" FOR TABLE public.outbox
+            WITH (publish = 'insert');
     END IF; END $$;
+ALTER PUBLICATION "idea_outbox" SET (publish = 'insert');
 GRANT SELECT ON public.outbox TO "idea_replication";
 RESET ROLE;
