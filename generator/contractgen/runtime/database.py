@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from contractgen.runtime.avro import Event
-from contractgen.runtime.outbox import Outbox, outbox_row
+from contractgen.runtime.outbox import Outbox
 from contractgen.runtime.writes import Writes
 
 E = TypeVar("E", bound=Event)
@@ -73,9 +73,7 @@ class UnitOfWork(Generic[E]):
         (never a multi-row INSERT: Debezium 3.6.1 can skip rows sharing one LSN on restart)."""
         if self._outbox is None:
             raise RuntimeError("this unit of work has no outbox: the service publishes no events")
-        row = outbox_row(event)
-        await self.connection.execute(self._outbox.statement, row)
-        await self.connection.execute(self._outbox.delete_statement, {"outbox_id": row["id"]})
+        await self._outbox.write(self.connection, event)
 
     async def __aenter__(self) -> Self:
         if self._lent is not None:
