@@ -1,5 +1,6 @@
 """`Statement` on a real PostgreSQL: on the driver (psycopg) and through SQLAlchemy's own path,
-which every other dialect takes, with the same results, the same errors and the same rollback."""
+which every other dialect takes, with the same results, the same errors and the same rollback;
+`begin` and `finish`, the unit of work's transaction, on both paths."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contractgen.runtime import statements
-from contractgen.runtime.statements import Statement, run_pipelined
+from contractgen.runtime.statements import Statement, begin, finish, run_pipelined
 
 pytestmark = pytest.mark.postgres
 
@@ -135,9 +136,10 @@ def test_a_lost_connection_is_invalidated(path: str, url: str) -> None:
     kill = Statement(sa.select(sa.func.pg_terminate_backend(sa.func.pg_backend_pid())))
 
     async def work(engine: AsyncEngine) -> tuple[bool, list[dict[str, Any]]]:
+        connection = await begin(engine)
         with pytest.raises(DBAPIError) as raised:
-            async with engine.connect() as connection:
-                await kill.rows(connection, {})
+            await kill.rows(connection, {})
+        await finish(connection, commit=False)  # ends cleanly on the lost connection
         async with engine.begin() as connection:  # the pool opens a new one
             added = await ADD.rows(connection, row("after"))
         return raised.value.connection_invalidated, added
@@ -146,3 +148,35 @@ def test_a_lost_connection_is_invalidated(path: str, url: str) -> None:
 
     assert invalidated
     assert [a["body"] for a in added] == ["after"]
+
+
+@pytest.mark.parametrize("commit", [True, False])
+def test_finish_commits_or_rolls_back_what_only_statements_wrote(
+    path: str, url: str, commit: bool
+) -> None:
+    """The transaction SQLAlchemy never saw (no SQLAlchemy statement ran in it) still commits."""
+
+    async def work(engine: AsyncEngine) -> None:
+        connection = await begin(engine)
+        await ADD.rows(connection, row("only a statement"))
+        await finish(connection, commit=commit)
+
+    run(url, work)
+
+    assert stored(url) == ([("ideas", "only a statement")] if commit else [])
+
+
+def test_finish_commits_statements_and_sqlalchemys_alike(path: str, url: str) -> None:
+    async def work(engine: AsyncEngine) -> None:
+        connection = await begin(engine)
+        await ADD.rows(connection, row("statement"))
+        await connection.execute(sa.insert(note).values(row("sqlalchemy")))
+        await finish(connection, commit=True)
+        connection = await begin(engine)  # the pooled connection again, nothing left open
+        await connection.execute(sa.insert(note).values(row("rolled back")))
+        await ADD.rows(connection, row("rolled back too"))
+        await finish(connection, commit=False)
+
+    run(url, work)
+
+    assert stored(url) == [("ideas", "statement"), ("ideas", "sqlalchemy")]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from contractgen.runtime.avro import Event
 from contractgen.runtime.outbox import Outbox
+from contractgen.runtime.statements import begin, finish
 from contractgen.runtime.writes import Writes
 
 E = TypeVar("E", bound=Event)
@@ -79,21 +80,14 @@ class UnitOfWork(Generic[E]):
         if self._lent is not None:
             self._connection = self._lent
             return self
-        self._connection = await self._engine.connect()
-        await self._connection.begin()
+        self._connection = await begin(self._engine)
         return self
 
     async def __aexit__(self, kind: object, error: object, traceback: object) -> None:
         connection, self._connection = self.connection, None
         if connection is self._lent:
             return
-        try:
-            if error is None:
-                await connection.commit()
-            else:
-                await connection.rollback()
-        finally:
-            await connection.close()
+        await finish(connection, commit=error is None)
 
 
 @asynccontextmanager

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -60,9 +60,12 @@ class _Compiled:
 
 
 def _native(connection: AsyncConnection) -> bool:
-    """Whether `connection` runs on psycopg 3, whose connection we can drive ourselves."""
+    """Whether `connection` runs on psycopg 3, whose connection we can drive ourselves. Not once
+    invalidated (lost): SQLAlchemy's path then says so, or reconnects where it may."""
     dialect = connection.dialect
-    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+    return (
+        dialect.name == "postgresql" and dialect.driver == "psycopg" and not connection.invalidated
+    )
 
 
 def _driver(connection: AsyncConnection) -> Any:
@@ -165,6 +168,32 @@ async def run_pipelined(
         finally:
             for cursor in cursors:
                 await cursor.close()
+
+
+async def begin(engine: AsyncEngine) -> AsyncConnection:
+    """A connection from the pool, in a new transaction. On psycopg the transaction begins with
+    the first statement, as the driver does it, without SQLAlchemy's `begin()` (a greenlet hop
+    that sends nothing); SQLAlchemy's own statements on it still begin theirs as usual."""
+    connection = await engine.connect()
+    if not _native(connection):
+        await connection.begin()
+    return connection
+
+
+async def finish(connection: AsyncConnection, *, commit: bool) -> None:
+    """Commit or roll back the transaction `begin` opened, then return the connection to the
+    pool. On psycopg the driver commits: SQLAlchemy may not know of the transaction (only
+    Statements ran), and would then commit nothing."""
+    try:
+        if not _native(connection):
+            await (connection.commit() if commit else connection.rollback())
+            return
+        verb = "COMMIT" if commit else "ROLLBACK"
+        async with _translated(connection, verb, None):
+            driver = _driver(connection)
+            await (driver.commit() if commit else driver.rollback())
+    finally:
+        await connection.close()
 
 
 class _translated:
