@@ -180,3 +180,27 @@ def test_finish_commits_statements_and_sqlalchemys_alike(path: str, url: str) ->
     run(url, work)
 
     assert stored(url) == [("ideas", "statement"), ("ideas", "sqlalchemy")]
+
+
+def test_finish_runs_last_with_the_commit_or_not_at_all(path: str, url: str) -> None:
+    async def work(engine: AsyncEngine) -> tuple[type[BaseException], list[dict[str, Any]]]:
+        connection = await begin(engine)
+        await ADD.rows(connection, row("first"))
+        await finish(connection, commit=True, last=[(ADD, row("last")), (REMOVE, {"gone": "x"})])
+        connection = await begin(engine)
+        await ADD.rows(connection, row("never"))
+        await finish(connection, commit=False, last=[(ADD, row("not run"))])
+        connection = await begin(engine)
+        await ADD.rows(connection, row("refused with its last"))
+        with pytest.raises(IntegrityError) as raised:
+            await finish(connection, commit=True, last=[(ADD, row("first"))])  # not unique
+        connection = await begin(engine)  # the pooled connection is usable again
+        after = await ADD.rows(connection, row("after"))
+        await finish(connection, commit=True)
+        return raised.type, after
+
+    kind, after = run(url, work)
+
+    assert kind is IntegrityError
+    assert [a["body"] for a in after] == ["after"]
+    assert stored(url) == [("ideas", "first"), ("ideas", "last"), ("ideas", "after")]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from contractgen.runtime.avro import Event
 from contractgen.runtime.outbox import Outbox
-from contractgen.runtime.statements import begin, finish
+from contractgen.runtime.statements import Statement, begin, finish
 from contractgen.runtime.writes import Writes
 
 E = TypeVar("E", bound=Event)
@@ -56,6 +56,7 @@ class UnitOfWork(Generic[E]):
         self._lent = lent
         self._writes = writes
         self._connection: AsyncConnection | None = None
+        self._last: list[tuple[Statement, dict[str, Any]]] = []
 
     @property
     def connection(self) -> AsyncConnection:
@@ -74,7 +75,10 @@ class UnitOfWork(Generic[E]):
         (never a multi-row INSERT: Debezium 3.6.1 can skip rows sharing one LSN on restart)."""
         if self._outbox is None:
             raise RuntimeError("this unit of work has no outbox: the service publishes no events")
-        await self._outbox.write(self.connection, event)
+        if self._lent is not None:  # the lender commits: write now, in its transaction
+            await self._outbox.write(self.connection, event)
+        else:  # sent with the COMMIT, in its round trip (statements.finish)
+            self._last.extend(self._outbox.statements(event))
 
     async def __aenter__(self) -> Self:
         if self._lent is not None:
@@ -87,7 +91,8 @@ class UnitOfWork(Generic[E]):
         connection, self._connection = self.connection, None
         if connection is self._lent:
             return
-        await finish(connection, commit=error is None)
+        last, self._last = self._last, []
+        await finish(connection, commit=error is None, last=last)
 
 
 @asynccontextmanager

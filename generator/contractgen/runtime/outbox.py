@@ -108,13 +108,15 @@ class Outbox(Generic[E]):
         self._insert = Statement(self.statement)
         self._delete = Statement(self.delete_statement)
 
+    def statements(self, event: E) -> list[tuple[Statement, dict[str, Any]]]:
+        """The event's row inserted, then deleted again (see the module's docstring)."""
+        row = outbox_row(event)
+        return [(self._insert, row), (self._delete, {"outbox_id": row["id"]})]
+
     async def write(self, connection: AsyncConnection, event: E) -> None:
         """Insert the event's row and delete it again, in the connection's transaction and one
-        round trip (see the module's docstring; `UnitOfWork.publish` calls this)."""
-        row = outbox_row(event)
-        await run_pipelined(
-            connection, [(self._insert, row), (self._delete, {"outbox_id": row["id"]})]
-        )
+        round trip."""
+        await run_pipelined(connection, self.statements(event))
 
     def insert(self, event: E, *, event_id: uuid.UUID | None = None) -> Insert:
         """The bare INSERT (the row stays until deleted): prefer `UnitOfWork.publish`."""

@@ -149,10 +149,7 @@ async def run_pipelined(
                 count = sum(key is not None and any(v is not None for v in key) for key in keys)
             counts.append(count)
         return counts
-    prepared = []
-    for statement, values in statements:
-        compiled = statement.compiled(connection.dialect, list(values))
-        prepared.append((compiled.sql, compiled.parameters(values)))
+    prepared = [_prepared(connection, statement, values) for statement, values in statements]
     sql = "; ".join(text for text, _ in prepared)
     driver = _driver(connection)
     async with _translated(connection, sql, prepared[0][1]):
@@ -180,20 +177,48 @@ async def begin(engine: AsyncEngine) -> AsyncConnection:
     return connection
 
 
-async def finish(connection: AsyncConnection, *, commit: bool) -> None:
+async def finish(
+    connection: AsyncConnection,
+    *,
+    commit: bool,
+    last: Sequence[tuple[Statement, Mapping[str, Any]]] = (),
+) -> None:
     """Commit or roll back the transaction `begin` opened, then return the connection to the
-    pool. On psycopg the driver commits: SQLAlchemy may not know of the transaction (only
-    Statements ran), and would then commit nothing."""
+    pool; on commit, `last` runs first, in the same round trip as the COMMIT on psycopg (the
+    unit of work's outbox rows). On psycopg the driver commits: SQLAlchemy may not know of the
+    transaction (only Statements ran), and would then commit nothing."""
     try:
         if not _native(connection):
+            if commit:
+                await run_pipelined(connection, last)
             await (connection.commit() if commit else connection.rollback())
             return
-        verb = "COMMIT" if commit else "ROLLBACK"
-        async with _translated(connection, verb, None):
+        if not commit:
+            async with _translated(connection, "ROLLBACK", None):
+                await _driver(connection).rollback()
+            return
+        prepared = [_prepared(connection, statement, values) for statement, values in last]
+        sql = "; ".join([*(text for text, _ in prepared), "COMMIT"])
+        async with _translated(connection, sql, prepared[0][1] if prepared else None):
             driver = _driver(connection)
-            await (driver.commit() if commit else driver.rollback())
+            try:
+                async with driver.pipeline():
+                    for text, parameters in prepared:
+                        await driver.execute(text, parameters, prepare=True)
+                    await driver.commit()
+            except Exception:
+                if not driver.broken:  # a refused row: end the failed transaction here
+                    await driver.rollback()
+                raise
     finally:
         await connection.close()
+
+
+def _prepared(
+    connection: AsyncConnection, statement: Statement, values: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    compiled = statement.compiled(connection.dialect, list(values))
+    return compiled.sql, compiled.parameters(values)
 
 
 class _translated:
