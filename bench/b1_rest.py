@@ -168,13 +168,21 @@ class B1:
     def run(self) -> dict[str, Any]:
         self.cluster.start()
         try:
+            self.drop_slot()  # an interrupted run's: it would hold WAL and keep `idea` in use
             self.cluster.drop_database("idea")
             self.cluster.create_database("idea")
             with running_registry(self.state / "registry", self.cluster, self.say) as url:
                 self.registry_url = url
                 return self._run_all()
         finally:
+            self.drop_slot()
             self.cluster.stop()
+
+    def drop_slot(self) -> None:
+        self.cluster.psql(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+            f" WHERE slot_name = '{SLOT}'"
+        )
 
     def _servers(self) -> dict[str, tuple[list[str], dict[str, str]]]:
         generated = [sys.executable, "-m", "contractgen", "serve", "idea", "--host", "127.0.0.1"]
