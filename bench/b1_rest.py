@@ -2,14 +2,23 @@
 and as the same SQL in pgbench, one after the other with the same load and database.
 
 Every HTTP target gets the same fresh tables, the same wrk (threads, connections, duration) and
-one uvicorn worker. pgbench runs the service's transaction (idea INSERT ... RETURNING id, then
-the outbox INSERT with an Avro payload) with as many clients as wrk has connections.
+one uvicorn worker. Every target does the same work: the idea INSERT ... RETURNING id, then its
+IdeaCreated event into the outbox, Avro framed with the schema id a real registry gave (Apicurio,
+bench/registry.py), and the outbox row deleted again in the same transaction, as the service
+does. pgbench runs that transaction with as many clients as wrk has connections.
+
+Events are counted from the WAL, as Debezium sees them: a logical replication slot (`b1_events`,
+test_decoding) decodes every committed outbox INSERT, deleted again or not. Each round checks
+that every idea has its event, and the run checks that all targets wrote the same event bytes
+(same topic, type, schema id and registry framing, same Avro record but for ids and times).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,18 +30,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import fastavro
+
 from bench.procs import PORT_SHIFT, BenchError, Server, cpu_seconds, load_average, running
+from bench.registry import running_registry
 from bench.stats import percentiles
 from contractgen.runtime.jwt import LOCAL_SECRET, mint_token
+from contractgen.runtime.registry import RegistryClient, frame, minified, subject_name
 from contractgen.stack.postgres import PostgresCluster, find_bindir
 from generated.idea.events import IdeaCreated
 from services.identity import IDENTITY
 
+# Ending in 11-13: the stack benchmark's ports end in 01-03 (its services' metrics at 22001-22003
+# + shift), so a checkout whose shift is 100 more than ours never takes B1's ports.
 PORTS = {
     name: port + PORT_SHIFT
-    for name, port in {"generated": 22101, "baseline": 22102, "baseline_sqlalchemy": 22103}.items()
+    for name, port in {"generated": 22111, "baseline": 22112, "baseline_sqlalchemy": 22113}.items()
 }
 POSTGRES_PORT = 22432 + PORT_SHIFT
+SLOT = "b1_events"
+OUTBOX_INSERT = "table public.outbox: INSERT: %"
+# One decoded column of test_decoding's output: name[type]:value.
+_COLUMN = re.compile(r"(?P<name>[^\s\[]+)\[[^\]]+\]:(?P<value>'(?:[^']|'')*'|null|\S+)")
 ORGANIZATION = 1
 BODY = {
     "name": "Four-day week",
@@ -65,6 +84,9 @@ def _combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
             k: round(sum(r["latency_ms"][k] for r in rounds) / len(rounds), 2) for k in keys
         },
         "server_cpu_percent": round(sum(r["server_cpu_percent"] for r in rounds) / len(rounds), 1),
+        "server_cpu_ms_per_request": round(
+            1000 * sum(r["server_cpu_seconds"] for r in rounds) / max(requests, 1), 3
+        ),
         "created": sum(r["created"] for r in rounds),
         "rounds": rounds,
     }
@@ -122,24 +144,45 @@ class B1:
         self.sql("TRUNCATE idea, outbox RESTART IDENTITY")
         self.sql("VACUUM ANALYZE idea")
         self.sql("VACUUM ANALYZE outbox")
+        self.events()  # what the slot holds so far is not this round's
         self.sql("CHECKPOINT")
 
-    def rows(self) -> dict[str, int]:
-        """Row counts, once the requests still in flight when the load stopped are done."""
+    def events(self) -> tuple[int, str | None]:
+        """The outbox INSERTs committed since the last call (consumed from the slot), and the
+        decoded columns of one of them."""
+        counted = self.sql(
+            "SELECT count(*), min(data) FROM pg_logical_slot_get_changes("
+            f"'{SLOT}', NULL, NULL, 'skip-empty-xacts', '1') WHERE data LIKE '{OUTBOX_INSERT}'"
+        )
+        count, _, sample = counted.partition("|")
+        return int(count), sample or None
+
+    def rows(self) -> dict[str, Any]:
+        """Ideas and events written, once the requests still in flight when the load stopped are
+        done; events from the WAL (the outbox table itself stays empty)."""
         time.sleep(0.5)
-        ideas, events = self.sql(
-            "SELECT (SELECT count(*) FROM idea), (SELECT count(*) FROM outbox)"
-        ).split("|")
-        return {"idea": int(ideas), "outbox": int(events)}
+        ideas = int(self.sql("SELECT count(*) FROM idea"))
+        events, sample = self.events()
+        return {"idea": ideas, "events": events, "sample": sample}
 
     def run(self) -> dict[str, Any]:
         self.cluster.start()
         try:
+            self.drop_slot()  # an interrupted run's: it would hold WAL and keep `idea` in use
             self.cluster.drop_database("idea")
             self.cluster.create_database("idea")
-            return self._run_all()
+            with running_registry(self.state / "registry", self.cluster, self.say) as url:
+                self.registry_url = url
+                return self._run_all()
         finally:
+            self.drop_slot()
             self.cluster.stop()
+
+    def drop_slot(self) -> None:
+        self.cluster.psql(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+            f" WHERE slot_name = '{SLOT}'"
+        )
 
     def _servers(self) -> dict[str, tuple[list[str], dict[str, str]]]:
         generated = [sys.executable, "-m", "contractgen", "serve", "idea", "--host", "127.0.0.1"]
@@ -147,12 +190,17 @@ class B1:
         servers = {
             "generated": (
                 generated,
-                {"IDEA_DATABASE_URL": self.cluster.url("idea"), "JWT_SECRET": LOCAL_SECRET},
+                {
+                    "IDEA_DATABASE_URL": self.cluster.url("idea"),
+                    "JWT_SECRET": LOCAL_SECRET,
+                    "SCHEMA_REGISTRY_URL": self.registry_url,
+                },
             )
         }
         for variant, name in (("psycopg", "baseline"), ("sqlalchemy", "baseline_sqlalchemy")):
             argv = [sys.executable, "-m", "bench.baseline", "--port", str(PORTS[name])]
             argv += ["--db", variant, "--database-url", self.cluster.url("idea", "postgresql")]
+            argv += ["--registry-url", self.registry_url]
             servers[name] = (argv, {})
         return servers
 
@@ -166,6 +214,11 @@ class B1:
                 server = servers[name] = stack.enter_context(running(name, argv, log, env))
                 ready = "/readyz" if name == "generated" else "/organizations/1/ideas"
                 server.wait_http(f"http://127.0.0.1:{PORTS[name]}{ready}", ok=(200, 401, 405))
+                if name == "generated":  # its migration made the outbox: log it from now on
+                    self.sql(
+                        f"SELECT pg_create_logical_replication_slot('{SLOT}', 'test_decoding')"
+                    )
+            written: dict[str, dict[str, Any]] = {}
             for name in servers:
                 self.fresh_tables()
                 self.say(f"B1 {name}: warm-up {self.settings.warmup} s")
@@ -177,18 +230,23 @@ class B1:
                 for name, server in servers.items():
                     self.fresh_tables()
                     figures = self._measured(server, self._url(name))
+                    written[name] = figures.pop("written")
                     rounds[name].append(figures)
                     self.say(
                         f"B1 {name} round {number}: {figures['requests_per_s']} req/s, "
                         f"p50 {figures['latency_ms']['p50']} ms, p99 {figures['latency_ms']['p99']} "
-                        f"ms, server CPU {figures['server_cpu_percent']} %"
+                        f"ms, server CPU {figures['server_cpu_percent']} % "
+                        f"({figures['server_cpu_ms_per_request']} ms per request)"
                     )
             for name, measured in rounds.items():
                 results[name] = _combined(measured)
         results["pgbench"] = self._pgbench()
+        written["pgbench"] = results["pgbench"].pop("written")
+        same_work(written)
         generated_rps = results["generated"]["requests_per_s"]
         return {
             "settings": vars(self.settings),
+            "written": written,
             "targets": results,
             "ratios": {
                 "generated_over_baseline": round(
@@ -211,15 +269,30 @@ class B1:
         result = _wrk(url, self.settings, self.settings.duration, self.token)
         cpu = cpu_seconds(server.pid) - cpu_before
         result["server_cpu_percent"] = round(100 * cpu / (time.monotonic() - started), 1)
+        # The figure to compare across runs on a shared machine: CPU per request is less
+        # sensitive to other load than requests per second.
+        result["server_cpu_seconds"] = round(cpu, 3)
+        result["server_cpu_ms_per_request"] = round(1000 * cpu / max(result["requests"], 1), 3)
         after = self.rows()
         result["created"] = after["idea"] - before["idea"]
-        result["events"] = after["outbox"] - before["outbox"]
+        result["events"] = after["events"]
         if result["created"] != result["events"]:
             raise BenchError(
                 f"{server.name}: {result['created']} ideas but {result['events']} events"
             )
+        result["written"] = written_event(after["sample"])
         result["load_average"] = {"before": load_before, "after": load_average()}
         return result
+
+    def _schema_registry_id(self) -> int:
+        """IdeaCreated's id in the registry, as the service registered it at start-up."""
+        schema = IdeaCreated.avro_schema()
+        client = RegistryClient(self.registry_url)
+        try:
+            subject = subject_name(IdeaCreated.__topic__, schema.full_name)
+            return client.register(subject, minified(schema))  # known: its id, no new version
+        finally:
+            client.close()
 
     def _pgbench(self) -> dict[str, Any]:
         event = IdeaCreated(
@@ -234,6 +307,7 @@ class B1:
         for old in script.parent.glob("log*"):
             old.unlink()
         name, description = (value.replace("'", "''") for value in BODY.values())
+        payload = frame(self._schema_registry_id(), event.to_avro())
         script.write_text(
             "BEGIN;\n"
             "INSERT INTO idea (organization_id, name, description, created_on, last_updated)"
@@ -241,7 +315,9 @@ class B1:
             "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, schema_id,"
             " traceparent, occurred_at) VALUES (gen_random_uuid(),"
             f" '{IdeaCreated.__topic__}', :id, 'IdeaCreated',"
-            f" '\\x{event.to_avro().hex()}'::bytea, '{event.avro_schema().schema_id}', NULL, now());\n"
+            f" '\\x{payload.hex()}'::bytea, '{event.avro_schema().schema_id}', NULL, now())"
+            " RETURNING id AS outbox_id \\gset\n"
+            "DELETE FROM outbox WHERE id = :outbox_id;\n"
             "COMMIT;\n",
             encoding="utf-8",
         )
@@ -303,6 +379,8 @@ class B1:
             "transactions": len(latencies),
             "latency_ms": percentiles(latencies, (50, 90, 99)),
             "created": after["idea"] - before["idea"],
+            "events": after["events"],
+            "written": written_event(after["sample"]),
             "load_average": {"before": load_before, "after": load_average()},
         }
         self.say(
@@ -310,3 +388,33 @@ class B1:
             f"p99 {result['latency_ms']['p99']} ms"
         )
         return result
+
+
+def written_event(sample: str | None) -> dict[str, Any]:
+    """What a target wrote for one event, from the WAL: the columns that must be the same on
+    every target, the registry framing, and the Avro record without its idea id and time."""
+    if sample is None:
+        raise BenchError("no outbox INSERT was decoded from the WAL")
+    values = {m["name"]: m["value"].strip("'") for m in _COLUMN.finditer(sample)}
+    payload = bytes.fromhex(values["payload"].removeprefix("\\x"))
+    record = fastavro.schemaless_reader(
+        io.BytesIO(payload[5:]), IdeaCreated.avro_schema().parsed, None
+    )
+    assert isinstance(record, dict)
+    return {
+        "aggregatetype": values["aggregatetype"],
+        "type": values["type"],
+        "schema_id": values["schema_id"],
+        "framing": payload[:5].hex(),
+        "record": {
+            k: v for k, v in record.items() if k in ("organizationId", "name", "description")
+        },
+    }
+
+
+def same_work(written: dict[str, dict[str, Any]]) -> None:
+    """Every target wrote the same event (B1 compares like with like)."""
+    first, *others = written.items()
+    for name, event in others:
+        if event != first[1]:
+            raise BenchError(f"{name} wrote {event}, but {first[0]} wrote {first[1]}")

@@ -3,11 +3,15 @@
 What a careful person would write by hand for the same job: check the bearer token (the same
 HS256 JWT and claims), validate the body as the contract says, insert the idea and its
 IdeaCreated event (Avro binary, the same `.avsc`, the same outbox columns) in one transaction,
-answer 201 with the idea. Plain Starlette on uvicorn, psycopg 3 (the service's driver), either
+answer 201 with the idea. The event is framed as the service frames it (Confluent wire format:
+`0x00`, the 4-byte schema id the registry at `--registry-url` gave at start-up, the Avro body),
+and its outbox row is deleted again in the same transaction, as the service does (the WAL keeps
+the INSERT for Debezium). Plain Starlette on uvicorn, psycopg 3 (the service's driver), either
 with psycopg's own pool (`--db psycopg`) or through SQLAlchemy Core's async engine as the
 service does (`--db sqlalchemy`).
 
-`python -m bench.baseline --port 22102 --database-url postgresql://postgres@127.0.0.1:22432/idea`
+`python -m bench.baseline --port 22112 --database-url postgresql://postgres@127.0.0.1:22432/idea
+--registry-url http://127.0.0.1:22081/apis/ccompat/v7`
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import io
 import json
 import re
+import struct
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import fastavro
+import httpx
 import jwt
 import uvicorn
 from fastavro.schema import fingerprint, to_parsing_canonical_form
@@ -47,23 +53,38 @@ INSERT_OUTBOX = (
     "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, schema_id, traceparent,"
     " occurred_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
+DELETE_OUTBOX = "DELETE FROM outbox WHERE id = %s"
 
 # (organization_id, name, description, created_on) -> idea id, outbox row written alongside.
 Transaction = Callable[[int, str, str, datetime], Awaitable[int]]
 
 
 class Avro:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, registry_url: str) -> None:
         schema = json.loads(path.read_text(encoding="utf-8"))
         self.parsed = fastavro.parse_schema(schema)
         canonical = to_parsing_canonical_form(self.parsed)
         full_name = f"{schema['namespace']}.{schema['name']}"
         self.schema_id = f"{full_name}@{fingerprint(canonical, 'CRC-64-AVRO')}"
+        self.header = struct.pack(">bI", 0, register(registry_url, f"{TOPIC}-{full_name}", schema))
 
     def encode(self, record: dict[str, Any]) -> bytes:
-        buffer = io.BytesIO()
+        buffer = io.BytesIO(self.header)
+        buffer.seek(len(self.header))
         fastavro.schemaless_writer(buffer, self.parsed, record)
         return buffer.getvalue()
+
+
+def register(registry_url: str, subject: str, schema: dict[str, Any]) -> int:
+    """The schema's id in the registry (Confluent API), under the service's subject name."""
+    response = httpx.post(
+        f"{registry_url.rstrip('/')}/subjects/{subject}/versions",
+        json={"schema": json.dumps(schema, separators=(",", ":")), "schemaType": "AVRO"},
+        headers={"Content-Type": "application/vnd.schemaregistry.v1+json"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return int(response.json()["id"])
 
 
 def problem(status: int, title: str, detail: str) -> JSONResponse:
@@ -183,7 +204,10 @@ def psycopg_app(database_url: str, secret: str, avro: Avro) -> Starlette:
             assert row is not None
             idea_id = int(row[0])
             row_values = outbox_row(avro, idea_id, org, name, description, now)
-            await connection.execute(INSERT_OUTBOX, row_values)
+            # One round trip for both, as the service sends them.
+            async with connection.pipeline():
+                await connection.execute(INSERT_OUTBOX, row_values)
+                await connection.execute(DELETE_OUTBOX, (row_values[0],))
         return idea_id
 
     return build_app(transaction, lifespan, secret)
@@ -204,6 +228,7 @@ def sqlalchemy_app(database_url: str, secret: str, avro: Avro) -> Starlette:
         " traceparent, occurred_at) VALUES (:id, :aggregatetype, :aggregateid, :type, :payload,"
         " :schema_id, :traceparent, :occurred_at)"
     )
+    delete_outbox = text("DELETE FROM outbox WHERE id = :id")
     columns = (
         "id",
         "aggregatetype",
@@ -228,6 +253,7 @@ def sqlalchemy_app(database_url: str, secret: str, avro: Avro) -> Starlette:
             idea_id = int((await connection.execute(insert_idea, values)).scalar_one())
             row = outbox_row(avro, idea_id, org, name, description, now)
             await connection.execute(insert_outbox, dict(zip(columns, row, strict=True)))
+            await connection.execute(delete_outbox, {"id": row[0]})
         return idea_id
 
     return build_app(transaction, lifespan, secret)
@@ -240,8 +266,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", required=True, help="postgresql://user@host:port/db")
     parser.add_argument("--db", choices=["psycopg", "sqlalchemy"], default="psycopg")
     parser.add_argument("--secret", default=LOCAL_SECRET)
+    parser.add_argument(
+        "--registry-url", required=True, help="the schema registry's Confluent-compatible API"
+    )
     args = parser.parse_args(argv)
-    avro = Avro(AVSC)
+    avro = Avro(AVSC, args.registry_url)
     factory = psycopg_app if args.db == "psycopg" else sqlalchemy_app
     app = factory(args.database_url, args.secret, avro)
     # As the service runs: one uvicorn worker, uvicorn's defaults otherwise.

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from contractgen.runtime.avro import Event
-from contractgen.runtime.outbox import Outbox, outbox_row
+from contractgen.runtime.outbox import Outbox
+from contractgen.runtime.statements import Statement, begin, finish
 from contractgen.runtime.writes import Writes
 
 E = TypeVar("E", bound=Event)
@@ -55,6 +56,7 @@ class UnitOfWork(Generic[E]):
         self._lent = lent
         self._writes = writes
         self._connection: AsyncConnection | None = None
+        self._last: list[tuple[Statement, dict[str, Any]]] = []
 
     @property
     def connection(self) -> AsyncConnection:
@@ -73,29 +75,24 @@ class UnitOfWork(Generic[E]):
         (never a multi-row INSERT: Debezium 3.6.1 can skip rows sharing one LSN on restart)."""
         if self._outbox is None:
             raise RuntimeError("this unit of work has no outbox: the service publishes no events")
-        row = outbox_row(event)
-        await self.connection.execute(self._outbox.statement, row)
-        await self.connection.execute(self._outbox.delete_statement, {"outbox_id": row["id"]})
+        if self._lent is not None:  # the lender commits: write now, in its transaction
+            await self._outbox.write(self.connection, event)
+        else:  # sent with the COMMIT, in its round trip (statements.finish)
+            self._last.extend(self._outbox.statements(event))
 
     async def __aenter__(self) -> Self:
         if self._lent is not None:
             self._connection = self._lent
             return self
-        self._connection = await self._engine.connect()
-        await self._connection.begin()
+        self._connection = await begin(self._engine)
         return self
 
     async def __aexit__(self, kind: object, error: object, traceback: object) -> None:
         connection, self._connection = self.connection, None
         if connection is self._lent:
             return
-        try:
-            if error is None:
-                await connection.commit()
-            else:
-                await connection.rollback()
-        finally:
-            await connection.close()
+        last, self._last = self._last, []
+        await finish(connection, commit=error is None, last=last)
 
 
 @asynccontextmanager

@@ -35,10 +35,12 @@ from sqlalchemy import (
     insert,
 )
 from sqlalchemy.dialects import mssql
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contractgen.outbox_wire import OUTBOX_TABLE
 from contractgen.runtime.avro import Event
 from contractgen.runtime.registry import encode_event
+from contractgen.runtime.statements import Statement, run_pipelined
 from contractgen.runtime.tracing import current_traceparent
 
 # bytea on PostgreSQL; VARBINARY(max) on SQL Server (LargeBinary alone means the deprecated IMAGE).
@@ -103,6 +105,18 @@ class Outbox(Generic[E]):
         self.delete_statement: Delete = delete(self.table).where(
             self.table.c.id == bindparam("outbox_id")
         )
+        self._insert = Statement(self.statement)
+        self._delete = Statement(self.delete_statement)
+
+    def statements(self, event: E) -> list[tuple[Statement, dict[str, Any]]]:
+        """The event's row inserted, then deleted again (see the module's docstring)."""
+        row = outbox_row(event)
+        return [(self._insert, row), (self._delete, {"outbox_id": row["id"]})]
+
+    async def write(self, connection: AsyncConnection, event: E) -> None:
+        """Insert the event's row and delete it again, in the connection's transaction and one
+        round trip."""
+        await run_pipelined(connection, self.statements(event))
 
     def insert(self, event: E, *, event_id: uuid.UUID | None = None) -> Insert:
         """The bare INSERT (the row stays until deleted): prefer `UnitOfWork.publish`."""

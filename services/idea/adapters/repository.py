@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC
+from typing import Any
 
-from sqlalchemy import RowMapping, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contractgen.runtime.paging import Page, PageRequest
+from contractgen.runtime.statements import Statement
 from services.idea.adapters.tables import idea as table
 from services.idea.domain.ideas import Idea, NewIdea
 
 _NEWEST_FIRST = (table.c.created_on.desc(), table.c.id.desc())
 
 
-# Built once, run with each idea's parameters: the write path's hottest statement.
-_ADD = insert(table).returning(*table.c)
+# Built once, run with each idea's parameters: the write path's hottest statement, so it runs
+# on the driver (contractgen.runtime.statements) rather than through SQLAlchemy's execution.
+_ADD = Statement(insert(table).returning(*table.c))
 
 
 class IdeaRepository:
@@ -30,7 +34,8 @@ class IdeaRepository:
             "created_on": new.created_on,
             "last_updated": new.created_on,
         }
-        return _idea((await self._connection.execute(_ADD, row)).mappings().one())
+        (added,) = await _ADD.rows(self._connection, row)
+        return _idea(added)
 
     async def get(self, organization_id: int, idea_id: int, *, lock: bool = False) -> Idea | None:
         """The idea, if this organization has it; `lock` holds it until the transaction ends, so
@@ -73,7 +78,7 @@ class IdeaRepository:
         _expect_one(result.rowcount, idea)
 
 
-def _idea(row: RowMapping) -> Idea:
+def _idea(row: Mapping[Any, Any]) -> Idea:
     return Idea(
         id=row["id"],
         organization_id=row["organization_id"],
