@@ -35,7 +35,7 @@ def targets(results: dict[str, Any]) -> dict[str, Any]:
             found["B2 p99 <= 50 ms sent -> visible, 200/s served"] = {"value": p99, "met": met}
     if "b3" in results:
         b3 = results["b3"]
-        sustained = b3["highest_sustained_per_s"]
+        sustained = b3["highest_sustained_60s_per_s"]
         found["B3 >= 5000 events/s sustained 60 s"] = {
             "value": sustained,
             "met": sustained is not None and sustained >= 5000,
@@ -104,6 +104,8 @@ def plot(results: dict[str, Any], folder: Path, stamp: str) -> list[Path]:
         figure.savefig(path, dpi=100)
         plt.close(figure)
         written.append(path)
+    if "b3" in results and results["b3"]["stages"]:
+        written.append(_plot_b3(results["b3"], folder, stamp, plt))
     if "b4" in results and results["b4"]["synthetic"]:
         points = results["b4"]["synthetic"]
         figure, axes = plt.subplots(figsize=(7, 4.5))
@@ -198,18 +200,23 @@ def table(results: dict[str, Any], stamp: str, plots: list[Path]) -> str:
             f"rounds of {settings['duration']} s per target taking turns):",
             "",
         ]
-        lines += ["| target | req/s | p50 ms | p99 ms | server CPU % |", "|---|---|---|---|---|"]
+        lines += [
+            "| target | req/s | p50 ms | p99 ms | server CPU % | server CPU ms/request |",
+            "|---|---|---|---|---|---|",
+        ]
         for name, figures in results["b1"]["targets"].items():
             if name == "pgbench":
                 lines.append(
                     f"| pgbench (same SQL) | {_fmt(figures['tps'])} | "
-                    f"{_fmt(figures['latency_ms']['p50'])} | {_fmt(figures['latency_ms']['p99'])} | - |"
+                    f"{_fmt(figures['latency_ms']['p50'])} | {_fmt(figures['latency_ms']['p99'])} "
+                    "| - | - |"
                 )
             else:
                 lines.append(
                     f"| {name} | {_fmt(figures['requests_per_s'])} | "
                     f"{_fmt(figures['latency_ms']['p50'])} | {_fmt(figures['latency_ms']['p99'])} | "
-                    f"{_fmt(figures['server_cpu_percent'])} |"
+                    f"{_fmt(figures['server_cpu_percent'])} | "
+                    f"{_fmt(figures.get('server_cpu_ms_per_request'))} |"
                 )
         ratios = results["b1"]["ratios"]
         lines.append("")
@@ -233,40 +240,29 @@ def table(results: dict[str, Any], stamp: str, plots: list[Path]) -> str:
                 f"{'**yes**' if r['saturated'] else 'no'} |"
             )
     if "b3" in results:
-        b3 = results["b3"]
-        lines += ["", "B3 (outbox rows written by pgbench at a fixed rate):", ""]
-        lines += [
-            "| rate/s | written/s | published/s | ingested/s | backlog at end | sustained | drain/s |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for s in b3["stages"]:
-            lines.append(
-                f"| {s['rate']} | {_fmt(s['written_per_s'])} | {_fmt(s['published_per_s'])} | "
-                f"{_fmt(s['ingested_per_s'])} | {s['backlog_at_end']} | "
-                f"{'yes' if s['sustained'] else 'no'} | {_fmt(s['drain']['per_s'])} |"
-            )
-        lines.append("")
-        lines.append(
-            f"Plain read of the topic: {_fmt(b3['plain_read']['per_s'])} events/s; the activity "
-            f"consumer from a backlog: {_fmt(b3['consumer_ingest']['per_s'])} events/s "
-            f"(ratio {_fmt(b3['consumer_over_plain'])})."
-        )
+        lines += _b3_table(results["b3"])
     if "b4" in results:
         b4 = results["b4"]
-        lines += ["", "B4 (`contractgen generate`, a fresh process each):", ""]
         lines += [
-            "| contracts | seconds | of which validate | peak MB | files |",
-            "|---|---|---|---|---|",
+            "",
+            f"B4 (`contractgen generate`, a fresh process each, median of "
+            f"{b4['settings']['repeats']} runs):",
+            "",
+        ]
+        lines += [
+            "| contracts | seconds (median) | CPU s | of which validate | peak MB | files |",
+            "|---|---|---|---|---|---|",
         ]
         project = b4["project"]
         lines.append(
-            f"| the 3 services | {_fmt(project['seconds'])} | "
+            f"| the 3 services | {_fmt(project['seconds'])} | {_fmt(project['cpu_seconds'])} | "
             f"{_fmt(project['phases_s']['load_and_validate'])} | {_fmt(project['peak_rss_mb'])} | "
             f"{project['files']} |"
         )
         for r in b4["synthetic"]:
             lines.append(
                 f"| {r['operations']} operations + messages | {_fmt(r['seconds'])} | "
+                f"{_fmt(r['cpu_seconds'])} | "
                 f"{_fmt(r['phases_s']['load_and_validate'])} | {_fmt(r['peak_rss_mb'])} | {r['files']} |"
             )
     if "b5" in results:
@@ -275,6 +271,63 @@ def table(results: dict[str, Any], stamp: str, plots: list[Path]) -> str:
         lines.append("")
         lines += [f"![{path.stem}](results/{path.name})" for path in plots]
     return "\n".join(lines)
+
+
+def _b3_table(b3: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "B3 (pgbench writes each event as a service does, one transaction per event; the backlog "
+        "is sampled every second while writing; CPU in µs per event by process family):",
+        "",
+        "| rate/s | seconds | written/s | ingested/s | backlog at end | sustained | "
+        "CPU µs/event: PG / Connect / Kafka / consumer / total | why not |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in b3["stages"]:
+        cpu = s["cpu_us_per_event"]
+        per_family = " / ".join(
+            _fmt(cpu.get(family))
+            for family in ("postgres", "connect", "kafka", "activity-consumer", "total")
+        )
+        lines.append(
+            f"| {s['rate']} | {_fmt(s['seconds'])} | {_fmt(s['written_per_s'])} | "
+            f"{_fmt(s['ingested_per_s'])} | {s['backlog_at_end']} | "
+            f"{'yes' if s['sustained'] else '**no**'} | {per_family} | "
+            f"{'; '.join(s['why_not'] or []) or '-'} |"
+        )
+    ingest = b3["consumer_ingest"]
+    lines += [
+        "",
+        f"Plain read of the topic: {_fmt(b3['plain_read']['per_s'])} events/s; the activity "
+        f"consumer from a backlog of {ingest.get('backlog', '-')}: {_fmt(ingest['per_s'])} "
+        f"events/s at {_fmt(ingest.get('cpu_us_per_event'))} µs of its CPU per event "
+        f"(ratio to the plain read {_fmt(b3['consumer_over_plain'])}).",
+    ]
+    return lines
+
+
+def _plot_b3(b3: dict[str, Any], folder: Path, stamp: str, plt: Any) -> Path:
+    figure, axes = plt.subplots(figsize=(8, 4.5))
+    for stage in b3["stages"]:
+        samples = stage["samples"]
+        axes.plot(
+            [p["t"] for p in samples],
+            [max(p["backlog"], 0) / stage["rate"] for p in samples],
+            label=f"{stage['rate']}/s ({'sustained' if stage['sustained'] else 'not sustained'})",
+        )
+    axes.axhline(1, color="grey", linestyle=":", label="1 s worth of events")
+    axes.set_xlabel("seconds into the stage (writing)")
+    axes.set_ylabel("backlog, in seconds' worth of events")
+    axes.set_yscale("symlog", linthresh=1)
+    axes.set_ylim(bottom=0)
+    axes.set_title(f"B3 backlog while writing ({stamp})")
+    axes.legend(fontsize=8)
+    axes.grid(True, which="both", alpha=0.3)
+    path = folder / f"{stamp}-b3-backlog.png"
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
 
 
 def _b5_table(b5: dict[str, Any]) -> list[str]:
