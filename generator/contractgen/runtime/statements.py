@@ -6,8 +6,8 @@ compiled once per set of parameter names and run directly on the psycopg connect
 the SQLAlchemy connection, in the same transaction: that skips the compile cache lookup, the
 result machinery and two greenlet hops per statement, which cost about as much CPU as the
 database round trip itself. `run_pipelined` sends several statements in one round trip (psycopg's
-pipeline mode), e.g. the outbox INSERT and its DELETE. Any other dialect (the organization service
-targets SQL Server) takes SQLAlchemy's normal path with the same results.
+pipeline mode), e.g. the outbox INSERT and its DELETE. Any other dialect (SQL Server, say) takes
+SQLAlchemy's normal path with the same results.
 
 Errors come out as SQLAlchemy's (`IntegrityError`, `OperationalError`, ... all `DBAPIError`), as
 from `AsyncConnection.execute`, so callers handle one kind; a lost connection is invalidated, as
