@@ -178,6 +178,9 @@ class B1:
             self.drop_slot()
             self.cluster.stop()
 
+    def create_slot(self) -> None:
+        self.sql(f"SELECT pg_create_logical_replication_slot('{SLOT}', 'test_decoding')")
+
     def drop_slot(self) -> None:
         self.cluster.psql(
             "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
@@ -215,9 +218,7 @@ class B1:
                 ready = "/readyz" if name == "generated" else "/organizations/1/ideas"
                 server.wait_http(f"http://127.0.0.1:{PORTS[name]}{ready}", ok=(200, 401, 405))
                 if name == "generated":  # its migration made the outbox: log it from now on
-                    self.sql(
-                        f"SELECT pg_create_logical_replication_slot('{SLOT}', 'test_decoding')"
-                    )
+                    self.create_slot()
             written: dict[str, dict[str, Any]] = {}
             for name in servers:
                 self.fresh_tables()

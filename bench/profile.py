@@ -15,6 +15,7 @@ profiling needs nothing but PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import subprocess
 import sys
@@ -24,7 +25,9 @@ from pathlib import Path
 
 from bench.b1_rest import B1, PORTS, B1Settings, _wrk
 from bench.procs import ROOT, cpu_seconds, running
+from bench.registry import running_registry
 from contractgen.runtime.jwt import LOCAL_SECRET
+from contractgen.stack.postgres import PostgresError
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
 LINE = re.compile(r":\d+\)")
@@ -134,16 +137,23 @@ def main(argv: list[str] | None = None) -> None:
     b1 = B1(ROOT / "bench" / ".state", B1Settings(duration=args.seconds, warmup=3), print)
     b1.cluster.start()
     try:
+        with contextlib.suppress(PostgresError):  # no `idea` database yet
+            b1.drop_slot()  # an interrupted run's: it would keep `idea` in use
         b1.cluster.drop_database("idea")
         b1.cluster.create_database("idea")
         # The service creates the schema the baselines use.
         argv_, env, port = _server(b1, "generated")
         with running("schema", argv_, b1.state / "logs" / "schema.log", env) as schema:
             schema.wait_http(f"http://127.0.0.1:{port}/readyz")
-        for _ in range(args.rounds):
-            for target in args.targets:
-                print(profile(b1, target, args.seconds, args.py_spy), flush=True)
+        b1.create_slot()  # B1 counts the events from it
+        # The baselines frame their events with the ids of a real registry, as in B1.
+        with running_registry(b1.state / "registry", b1.cluster, print) as url:
+            b1.registry_url = url
+            for _ in range(args.rounds):
+                for target in args.targets:
+                    print(profile(b1, target, args.seconds, args.py_spy), flush=True)
     finally:
+        b1.drop_slot()
         b1.cluster.stop()
 
 
