@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 import socket
 import sys
@@ -17,7 +18,12 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
-from contractgen.runtime.observability import JsonFormatter, MetricsListener, configure_logging
+from contractgen.runtime.observability import (
+    JsonFormatter,
+    MetricsListener,
+    _new_request_id,
+    configure_logging,
+)
 from tests.conftest import free_port
 from tests.runtime.conftest import InMemoryIdeas, bearer
 
@@ -98,6 +104,22 @@ def test_a_missing_or_odd_request_id_is_replaced(
     headers = {} if incoming is None else {"X-Request-ID": incoming}
     response = client.get("/healthz", headers=headers)
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
+
+
+def test_request_ids_made_here_differ_between_requests_and_processes(client: TestClient) -> None:
+    ids = {client.get("/healthz").headers["X-Request-ID"] for _ in range(50)}
+    assert len(ids) == 50
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # a forked worker draws a prefix of its own
+        os.write(writer, _new_request_id().encode("ascii"))
+        os._exit(0)
+    os.waitpid(child, 0)
+    in_child = os.read(reader, 64).decode("ascii")
+    os.close(reader)
+    os.close(writer)
+    assert re.fullmatch(r"[0-9a-f]{32}", in_child)
+    assert in_child[:16] not in {one[:16] for one in ids}
 
 
 def test_problem_responses_carry_the_request_id(client: TestClient) -> None:
