@@ -127,14 +127,14 @@ tests/deploy/strimzi/node_modules/.installed: tests/deploy/strimzi/package.json 
 deploy-tools: $(TOOLS)/.installed $(TOOLS)/.kustomize-$(KUSTOMIZE_VERSION) tests/deploy/strimzi/node_modules/.installed ## Install the deployment checkers (checkov, kustomize, Strimzi schemas)
 
 # Benchmarks (bench/README.md): the `bench` extra (matplotlib, psycopg-pool, profilers), then
-# B1-B4 on loopback with bounded load; results and plots in bench/results/, table in bench/README.md.
+# B1-B5 on loopback with bounded load; results and plots in bench/results/, table in bench/README.md.
 .PHONY: bench
 
 $(VENV)/.bench-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-bench: setup $(VENV)/.bench-installed ## Run the benchmarks (about 7 minutes); results in bench/results/
+bench: setup $(VENV)/.bench-installed ## Run the benchmarks (about 8 minutes); results in bench/results/
 	$(BIN)/python -m bench
 
 clean-deploy-tools: ## Remove the deployment checkers
