@@ -104,11 +104,7 @@ def plot(results: dict[str, Any], folder: Path, stamp: str) -> list[Path]:
         axes.set_title(f"B2 end-to-end latency ({stamp})")
         axes.legend()
         axes.grid(True, which="both", alpha=0.3)
-        path = folder / f"{stamp}-b2-latency.png"
-        figure.tight_layout()
-        figure.savefig(path, dpi=100)
-        plt.close(figure)
-        written.append(path)
+        written.append(_save(figure, folder / f"{stamp}-b2-latency.png", plt))
     if "b3" in results and results["b3"]["stages"]:
         written.append(_plot_b3(results["b3"], folder, stamp, plt))
     if "b4" in results and results["b4"]["synthetic"]:
@@ -128,11 +124,7 @@ def plot(results: dict[str, Any], folder: Path, stamp: str) -> list[Path]:
         axes.set_title(f"B4 generator scaling ({stamp})")
         axes.legend()
         axes.grid(True, alpha=0.3)
-        path = folder / f"{stamp}-b4-generator.png"
-        figure.tight_layout()
-        figure.savefig(path, dpi=100)
-        plt.close(figure)
-        written.append(path)
+        written.append(_save(figure, folder / f"{stamp}-b4-generator.png", plt))
     if "b5" in results:
         written.append(_plot_b5(results["b5"]["services"], folder, stamp, plt))
     return written
@@ -163,15 +155,9 @@ def _plot_b5(services: dict[str, Any], folder: Path, stamp: str, plt: Any) -> Pa
     right.set_ylabel("resident memory (MB)")
     right.set_title("memory")
     right.legend(loc="lower center")
-    for axes in (left, right):
-        axes.grid(True, axis="y", alpha=0.3)
-        axes.tick_params(axis="x", labelsize=8)
-    figure.suptitle(f"B5 services ({stamp})")
-    figure.tight_layout()
-    path = folder / f"{stamp}-b5-services.png"
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return _save_panels(
+        figure, (left, right), f"B5 services ({stamp})", folder / f"{stamp}-b5-services.png", plt
+    )
 
 
 def _fmt(value: Any) -> str:
@@ -311,6 +297,21 @@ def _b3_table(b3: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _save_panels(figure: Any, panels: tuple[Any, ...], title: str, path: Path, plt: Any) -> Path:
+    for axes in panels:
+        axes.grid(True, axis="y", alpha=0.3)
+        axes.tick_params(axis="x", labelsize=8)
+    figure.suptitle(title)
+    return _save(figure, path, plt)
+
+
+def _save(figure: Any, path: Path, plt: Any) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
 def _plot_b1(b1: dict[str, Any], folder: Path, stamp: str, plt: Any) -> Path:
     servers = {name: f for name, f in b1["targets"].items() if name != "pgbench"}
     names = list(servers)
@@ -331,15 +332,9 @@ def _plot_b1(b1: dict[str, Any], folder: Path, stamp: str, plt: Any) -> Path:
         right.annotate(f"{value:.2f}", (x, value), ha="center", va="bottom", fontsize=8)
     right.set_ylabel("server CPU per request (ms)")
     right.set_title("cost")
-    for axes in (left, right):
-        axes.grid(True, axis="y", alpha=0.3)
-        axes.tick_params(axis="x", labelsize=8)
-    figure.suptitle(f"B1 REST write path ({stamp})")
-    figure.tight_layout()
-    path = folder / f"{stamp}-b1-rest.png"
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return _save_panels(
+        figure, (left, right), f"B1 REST write path ({stamp})", folder / f"{stamp}-b1-rest.png", plt
+    )
 
 
 def _plot_b3(b3: dict[str, Any], folder: Path, stamp: str, plt: Any) -> Path:
@@ -359,11 +354,7 @@ def _plot_b3(b3: dict[str, Any], folder: Path, stamp: str, plt: Any) -> Path:
     axes.set_title(f"B3 backlog while writing ({stamp})")
     axes.legend(fontsize=8)
     axes.grid(True, which="both", alpha=0.3)
-    path = folder / f"{stamp}-b3-backlog.png"
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return _save(figure, folder / f"{stamp}-b3-backlog.png", plt)
 
 
 def _b5_table(b5: dict[str, Any]) -> list[str]:
