@@ -18,11 +18,13 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
+from contractgen.runtime import observability
 from contractgen.runtime.observability import (
     JsonFormatter,
     MetricsListener,
     _new_request_id,
     configure_logging,
+    log_access,
 )
 from tests.conftest import free_port
 from tests.runtime.conftest import InMemoryIdeas, bearer
@@ -310,3 +312,44 @@ def test_exceptions_are_logged_as_one_json_object() -> None:
         record.exc_info = sys.exc_info()
     entry = json.loads(JsonFormatter().format(record))
     assert "ValueError: boom" in entry["exc_info"]
+
+
+def test_the_access_line_written_directly_is_the_records_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through `configure_logging`'s handler the access line skips the LogRecord; the line is
+    the one the record would give. Any other set-up (here a filter) gets the record."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    fields: dict[str, object] = {
+        "service": "idea",
+        "status": 201,
+        "path": '/a"b',
+        "request_id": "r1",
+    }
+    moment = 1_780_000_000.9995
+    monkeypatch.setattr(observability, "time", lambda: moment)
+    try:
+        configure_logging("INFO")
+        assert observability._access_handler() is root.handlers[0]
+        log_access(fields)
+        direct = capsys.readouterr().err.splitlines()
+        observability.access_log.addFilter(lambda record: True)
+        try:
+            assert observability._access_handler() is None
+            log_access(fields)
+        finally:
+            observability.access_log.filters.clear()
+        through_logging = capsys.readouterr().err.splitlines()
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+        logging.getLogger("uvicorn.access").disabled = False
+    record = observability.access_log.makeRecord(
+        "contractgen.access", logging.INFO, "", 0, "request", (), None, extra=fields
+    )
+    record.created = moment
+    assert direct == [JsonFormatter().format(record)]
+    assert [json.loads(line) | {"time": ""} for line in through_logging] == [
+        json.loads(direct[0]) | {"time": ""}
+    ]

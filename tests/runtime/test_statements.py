@@ -5,6 +5,7 @@ which every other dialect takes, with the same results, the same errors and the 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contractgen.runtime import statements
-from contractgen.runtime.statements import Statement, begin, finish, run_pipelined
+from contractgen.runtime.statements import Row, Statement, begin, finish, run_pipelined
 
 pytestmark = pytest.mark.postgres
 
@@ -204,3 +205,81 @@ def test_finish_runs_last_with_the_commit_or_not_at_all(path: str, url: str) -> 
     assert kind is IntegrityError
     assert [a["body"] for a in after] == ["after"]
     assert stored(url) == [("ideas", "first"), ("ideas", "last"), ("ideas", "after")]
+
+
+# Values a literal must quote: quotes, percent signs (also as placeholders), a statement
+# separator, backslashes, non-ASCII text; bytes with NUL and backslash.
+AWKWARD = [
+    "it's 100% %(body)s %s",
+    "x'); DROP TABLE note; --",
+    'back\\slash \\x00 "quoted"',
+    "Grüße, 你好 🙂",
+]
+
+
+def test_statements_carry_any_value_unchanged(path: str, url: str) -> None:
+    """Parameters bound client-side come back exactly as given, and never as SQL."""
+    blob = bytes(range(256)) + b"\\'\x00"
+    uid = uuid.UUID("0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d")
+    percent = Statement(sa.select(sa.literal_column("'50%'").label("literal")))
+
+    async def work(engine: AsyncEngine) -> tuple[list[dict[str, Any]], list[Any], list[Row]]:
+        connection = await begin(engine)
+        added = [(await ADD.rows(connection, row(body, blob=blob, uid=uid)))[0] for body in AWKWARD]
+        literal = await percent.rows(connection, {})
+        await finish(connection, commit=True, last=[(ADD, row("last: ' % ;"))])
+        async with engine.connect() as connection:
+            found = await connection.execute(sa.select(note.c.body, note.c.blob, note.c.uid))
+            return added, [tuple(r) for r in found], literal
+
+    added, found, literal = run(url, work)
+
+    assert [a["body"] for a in added] == AWKWARD and all(a["uid"] == uid for a in added)
+    assert found[:-1] == [(body, blob, uid) for body in AWKWARD]
+    assert found[-1] == ("last: ' % ;", None, None)
+    assert literal == [{"literal": "50%"}]
+
+
+def test_a_unit_of_work_a_statement_opened_is_one_transaction(path: str, url: str) -> None:
+    """The unit of work's first statement begins its transaction (in its own round trip, on
+    psycopg); SQLAlchemy's statements after it are part of it, and rolling back undoes all."""
+
+    async def work(engine: AsyncEngine) -> tuple[list[Any], bool]:
+        connection = await begin(engine)
+        await ADD.rows(connection, row("first"))
+        await connection.execute(sa.insert(note).values(row("second")))
+        seen = (await connection.execute(sa.select(sa.func.count()).select_from(note))).scalar()
+        await finish(connection, commit=False)
+        # The one pooled connection, as SQLAlchemy lent it before: not left in autocommit.
+        async with engine.connect() as connection:
+            await connection.execute(sa.insert(note).values(row("never committed")))
+            await connection.rollback()
+            raw = await connection.get_raw_connection()
+            autocommit = raw.driver_connection.autocommit  # type: ignore[union-attr]
+        return [seen], autocommit
+
+    seen, autocommit = run(url, work)
+
+    assert seen == [2]
+    assert autocommit is False
+    assert stored(url) == []
+
+
+def test_a_failed_first_statement_leaves_the_connection_as_lent(path: str, url: str) -> None:
+    async def work(engine: AsyncEngine) -> tuple[type[BaseException], list[dict[str, Any]]]:
+        connection = await begin(engine)
+        await ADD.rows(connection, row("taken"))
+        await finish(connection, commit=True)
+        connection = await begin(engine)
+        with pytest.raises(IntegrityError) as raised:
+            await ADD.rows(connection, row("taken"))  # refused in the round trip with BEGIN
+        await finish(connection, commit=False)
+        async with engine.begin() as connection:  # SQLAlchemy's own transaction still works
+            added = await ADD.rows(connection, row("after"))
+        return raised.type, added
+
+    kind, added = run(url, work)
+
+    assert kind is IntegrityError
+    assert [a["body"] for a in added] == ["after"]
+    assert stored(url) == [("ideas", "taken"), ("ideas", "after")]

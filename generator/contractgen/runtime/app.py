@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import connexion
-from connexion.jsonifier import Jsonifier
+from connexion.jsonifier import JSONEncoder, Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.responses import Response
@@ -41,6 +41,20 @@ from contractgen.runtime.security import (
 )
 from contractgen.runtime.servers import ServerListMiddleware
 from contractgen.runtime.validators import validator_map
+
+
+class _Jsonifier(Jsonifier):
+    """Connexion's jsonifier, its encoder built once: `json.dumps(data, cls=...)` builds a new
+    encoder at every call. The same output: the encoder is built with json.dumps's defaults."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._encode = JSONEncoder().encode
+
+    def dumps(self, data: Any, **kwargs: Any) -> str:
+        if kwargs:
+            return super().dumps(data, **kwargs)  # type: ignore[no-any-return]
+        return self._encode(data) + "\n"  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -148,7 +162,7 @@ def create_app(
     if fast_path is None:
         fast_path = os.environ.get("FAST_PATH", "").lower() not in _NO
     token_info = bearer_token_info(verify_token)
-    jsonifier = Jsonifier()  # one for both paths, so that both serialise alike
+    jsonifier = _Jsonifier()  # one for both paths, so that both serialise alike
     resolver = _HandlerResolver(endpoints)
     app = connexion.AsyncApp(
         interface.__module__,

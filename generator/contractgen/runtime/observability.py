@@ -8,6 +8,7 @@ own, `METRICS_PORT`, for Prometheus inside the cluster.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -20,7 +21,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from time import perf_counter
+from time import perf_counter, time
+from typing import Any
 from wsgiref.simple_server import WSGIServer
 
 from connexion.middleware.abstract import ROUTING_CONTEXT
@@ -81,16 +83,22 @@ _ENCODER = json.JSONEncoder(default=str, ensure_ascii=False)
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request_id and the `extra` fields."""
 
+    # The time up to the second, for the second it was made in: formatted once per second.
+    _second: tuple[int, str] = (-1, "")
+
+    def _time(self, created: float) -> str:
+        """RFC 3339 in UTC to the millisecond, as `datetime.isoformat(timespec="milliseconds")`."""
+        second = int(created)
+        microseconds = round((created - second) * 1_000_000)  # rounded as datetime rounds it
+        if microseconds == 1_000_000:
+            second, microseconds = second + 1, 0
+        if second != self._second[0]:
+            text = datetime.fromtimestamp(second, UTC).isoformat(timespec="seconds")
+            self._second = (second, text[: -len("+00:00")])
+        return f"{self._second[1]}.{microseconds // 1000:03d}+00:00"
+
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        request_id = _request_id.get()
-        if request_id is not None:
-            entry["request_id"] = request_id
+        entry = self._entry(record.created, record.levelname, record.name, record.getMessage())
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRIBUTES:
                 entry[key] = value
@@ -100,11 +108,85 @@ class JsonFormatter(logging.Formatter):
             entry["stack_info"] = self.formatStack(record.stack_info)
         return _ENCODER.encode(entry)
 
+    def format_access(self, created: float, fields: Mapping[str, object]) -> str:
+        """The line `format` makes of the access log's INFO record "request" with `fields` as
+        its `extra`, without the record."""
+        entry = self._entry(created, "INFO", access_log.name, "request")
+        entry.update(fields)
+        return _ENCODER.encode(entry)
+
+    def _entry(self, created: float, level: str, logger: str, message: str) -> dict[str, object]:
+        entry: dict[str, object] = {
+            "time": self._time(created),
+            "level": level,
+            "logger": logger,
+            "message": message,
+        }
+        request_id = _request_id.get()
+        if request_id is not None:
+            entry["request_id"] = request_id
+        return entry
+
+
+def _access_handler() -> logging.StreamHandler[Any] | None:
+    """The only handler the access log's records reach, when that is `configure_logging`'s JSON
+    handler on the root logger and no filter or other handler is on the way; else None."""
+    logger: logging.Logger | None = access_log
+    while logger is not None:
+        if logger.filters or logger.disabled:
+            return None
+        if logger.handlers:
+            if logger is not logging.root or len(logger.handlers) != 1:
+                return None
+            handler = logger.handlers[0]
+            if (
+                type(handler) is not logging.StreamHandler
+                or type(handler.formatter) is not JsonFormatter
+                or handler.filters
+                or handler.level > logging.INFO
+            ):
+                return None
+            return handler
+        if not logger.propagate:
+            return None
+        logger = logger.parent
+    return None
+
+
+def log_access(fields: Mapping[str, object]) -> None:
+    """The access log's line for one request. Through `configure_logging`'s own handler it is
+    written directly, as that handler would write it, without a `LogRecord` and the logging
+    module's dispatch (a record per request costs more than answering some requests); any other
+    set-up gets the record."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    handler = _access_handler()
+    if handler is None:
+        access_log.info("request", extra=dict(fields))
+        return
+    formatter = handler.formatter
+    assert isinstance(formatter, JsonFormatter)
+    try:
+        line = formatter.format_access(time(), fields)
+        with handler.lock or contextlib.nullcontext():
+            handler.stream.write(line + handler.terminator)
+            handler.flush()
+    except RecursionError:
+        raise
+    except Exception:
+        handler.handleError(
+            access_log.makeRecord(access_log.name, logging.INFO, "", 0, "request", (), None)
+        )
+
 
 def configure_logging(level: str | int = "INFO") -> None:
     """Send every log record to stderr as JSON; call once at start-up, never at import."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    # A line names no thread, process or source line: don't collect them for every record (the
+    # logging HOWTO's "Optimization"; the access log writes a record per request).
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging._srcfile = None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -268,16 +350,14 @@ class ObservabilityMiddleware:
         )
         method = scope["method"] if scope["method"] in _METHODS else "OTHER"
         self._metrics.observe(method, route, status, seconds)
-        if access_log.isEnabledFor(logging.INFO):
-            access_log.info(
-                "request",
-                extra={
-                    "service": self._service,
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                    "request_id": request_id,
-                },
-            )
+        log_access(
+            {
+                "service": self._service,
+                "method": scope["method"],
+                "path": scope["path"],
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+                "request_id": request_id,
+            }
+        )

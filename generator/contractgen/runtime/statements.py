@@ -4,10 +4,13 @@ SQLAlchemy stays the portable data layer: a `Statement` is a Core statement, com
 connection's own dialect. On PostgreSQL with psycopg (the async driver the services use) it is
 compiled once per set of parameter names and run directly on the psycopg connection underneath
 the SQLAlchemy connection, in the same transaction: that skips the compile cache lookup, the
-result machinery and two greenlet hops per statement, which cost about as much CPU as the
-database round trip itself. `run_pipelined` sends several statements in one round trip (psycopg's
-pipeline mode), e.g. the outbox INSERT and its DELETE. Any other dialect (SQL Server, say) takes
-SQLAlchemy's normal path with the same results.
+result machinery and two greenlet hops per statement. Statements go as one simple query, their
+parameters bound as literals by psycopg's client-side binding (its `ClientCursor`, which quotes
+through libpq): one round trip can then carry several of them, the transaction's BEGIN with its
+first statement, and the outbox rows with the COMMIT. Round trips are what cost the service its
+CPU here; prepared statements and pipeline mode would save the server's parsing but cost the
+client more than they save. Any other dialect (SQL Server, say) takes SQLAlchemy's normal path
+with the same results.
 
 Errors come out as SQLAlchemy's (`IntegrityError`, `OperationalError`, ... all `DBAPIError`), as
 from `AsyncConnection.execute`, so callers handle one kind; a lost connection is invalidated, as
@@ -16,10 +19,13 @@ SQLAlchemy does, so that the pool does not hand it out again.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
@@ -119,13 +125,9 @@ class Statement:
         compiled = self.compiled(connection.dialect, list(values))
         parameters = compiled.parameters(values)
         async with _translated(connection, compiled.sql, parameters):
-            cursor = _driver(connection).cursor()
-            try:
-                await cursor.execute(compiled.sql, parameters, prepare=True)
-                found = await cursor.fetchall() if compiled.returns_rows else []
-                names = [column.name for column in cursor.description or ()]
-            finally:
-                await cursor.close()
+            cursor = await _send(connection, [(compiled.sql, parameters)])
+            found = await cursor.fetchall() if compiled.returns_rows else []
+            names = [column.name for column in cursor.description or ()]
         return [compiled.row(names, row) for row in found]
 
     async def run(self, connection: AsyncConnection, values: Mapping[str, Any]) -> int:
@@ -138,7 +140,7 @@ async def run_pipelined(
     connection: AsyncConnection, statements: Sequence[tuple[Statement, Mapping[str, Any]]]
 ) -> list[int]:
     """Run `statements` in order in the connection's transaction, in one round trip on psycopg
-    (pipeline mode: sent together, their results read together); each one's row count."""
+    (one simple query carrying them all); each one's row count."""
     if not _native(connection):
         counts = []
         for statement, values in statements:
@@ -146,33 +148,34 @@ async def run_pipelined(
             count = result.rowcount
             if count < 0 and result.is_insert:  # its RETURNING of the key hides the count
                 keys = result.inserted_primary_key_rows or []
-                count = sum(key is not None and any(v is not None for v in key) for key in keys)
+                count = len(keys)
             counts.append(count)
         return counts
     prepared = [_prepared(connection, statement, values) for statement, values in statements]
-    sql = "; ".join(text for text, _ in prepared)
-    driver = _driver(connection)
-    async with _translated(connection, sql, prepared[0][1]):
-        cursors = [driver.cursor() for _ in prepared]
-        try:
-            if len(prepared) == 1:
-                await cursors[0].execute(*prepared[0], prepare=True)
-            else:
-                async with driver.pipeline():
-                    for cursor, (text, parameters) in zip(cursors, prepared, strict=True):
-                        await cursor.execute(text, parameters, prepare=True)
-            return [cursor.rowcount for cursor in cursors]
-        finally:
-            for cursor in cursors:
-                await cursor.close()
+    async with _translated(connection, _joined(prepared), prepared[0][1]):
+        cursor = await _send(connection, prepared)
+        counts = [cursor.rowcount]
+        while cursor.nextset():
+            counts.append(cursor.rowcount)
+    return counts
+
+
+# The psycopg connections of units of work (`begin` to `finish`), and those of them whose
+# transaction a Statement opened with an explicit BEGIN, which needs the driver's autocommit on
+# for the while (psycopg would otherwise send a BEGIN of its own, in a round trip of its own).
+_units: weakref.WeakSet[Any] = weakref.WeakSet()
+_opened: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 async def begin(engine: AsyncEngine) -> AsyncConnection:
-    """A connection from the pool, in a new transaction. On psycopg the transaction begins with
-    the first statement, as the driver does it, without SQLAlchemy's `begin()` (a greenlet hop
-    that sends nothing); SQLAlchemy's own statements on it still begin theirs as usual."""
+    """A connection from the pool, in a new transaction. On psycopg nothing is sent yet: the
+    transaction begins with the first statement, in its round trip (a Statement sends BEGIN with
+    itself; a SQLAlchemy statement gets the driver's implicit BEGIN), and `finish` must end it.
+    Other dialects begin as SQLAlchemy does."""
     connection = await engine.connect()
-    if not _native(connection):
+    if _native(connection):
+        _units.add(_driver(connection))
+    else:
         await connection.begin()
     return connection
 
@@ -187,31 +190,86 @@ async def finish(
     pool; on commit, `last` runs first, in the same round trip as the COMMIT on psycopg (the
     unit of work's outbox rows). On psycopg the driver commits: SQLAlchemy may not know of the
     transaction (only Statements ran), and would then commit nothing."""
+    driver = _driver(connection) if _native(connection) else None
     try:
-        if not _native(connection):
+        if driver is None:
             if commit:
                 await run_pipelined(connection, last)
             await (connection.commit() if commit else connection.rollback())
-            return
-        if not commit:
+        elif not commit:
             async with _translated(connection, "ROLLBACK", None):
-                await _driver(connection).rollback()
-            return
-        prepared = [_prepared(connection, statement, values) for statement, values in last]
-        sql = "; ".join([*(text for text, _ in prepared), "COMMIT"])
-        async with _translated(connection, sql, prepared[0][1] if prepared else None):
-            driver = _driver(connection)
-            try:
-                async with driver.pipeline():
-                    for text, parameters in prepared:
-                        await driver.execute(text, parameters, prepare=True)
-                    await driver.commit()
-            except Exception:
-                if not driver.broken:  # a refused row: end the failed transaction here
-                    await driver.rollback()
-                raise
+                await driver.rollback()
+        elif not last:
+            async with _translated(connection, "COMMIT", None):
+                await driver.commit()
+        else:
+            prepared = [_prepared(connection, statement, values) for statement, values in last]
+            async with _translated(connection, _joined(prepared), prepared[0][1]):
+                try:
+                    await _send(connection, [*prepared, ("COMMIT", None)])
+                except Exception:
+                    if not driver.broken:  # a refused row: end the failed transaction here
+                        await driver.rollback()
+                    raise
     finally:
-        await connection.close()
+        try:
+            if driver is not None:
+                await _ended(connection, driver)
+        finally:
+            await connection.close()
+
+
+async def _send(
+    connection: AsyncConnection, statements: Sequence[tuple[str, Mapping[str, Any] | None]]
+) -> Any:
+    """`statements` in one simple query, their parameters bound as literals by psycopg's client
+    side binding; the cursor, at the first statement's result. In a unit of work whose
+    transaction has not begun, the query begins it: `BEGIN; ...`.
+
+    One round trip carries any number of statements, and on this path the driver's CPU per round
+    trip (its wait on the socket) costs more than the statements themselves: prepared statements
+    or pipeline mode save the server's parsing, not the client's work."""
+    driver = _driver(connection)
+    cursor = _cursor(driver)
+    texts = [
+        text if values is None else cursor.mogrify(text, values) for text, values in statements
+    ]
+    opening = driver in _units and driver.pgconn.transaction_status == TransactionStatus.IDLE
+    if opening:
+        if not driver.autocommit:
+            await driver.set_autocommit(True)
+            _opened.add(driver)
+        texts.insert(0, "BEGIN")
+    await cursor.execute("; ".join(texts))
+    if opening:
+        cursor.nextset()
+    return cursor
+
+
+async def _ended(connection: AsyncConnection, driver: Any) -> None:
+    """After `finish`: the driver's autocommit as the pool lent it, or the connection
+    invalidated if its transaction could not be ended (a lost connection)."""
+    _units.discard(driver)
+    if driver not in _opened:
+        return
+    _opened.discard(driver)
+    if driver.pgconn.transaction_status == TransactionStatus.IDLE:
+        await driver.set_autocommit(False)
+    elif not connection.invalidated:
+        await connection.invalidate()
+
+
+def _cursor(driver: Any) -> Any:
+    """The connection's client-side binding cursor, made once: a new cursor would look up every
+    parameter type's dumper again. Statements on one connection run one after the other."""
+    cursor = getattr(driver, "_contractgen_cursor", None)
+    if cursor is None or cursor.closed:
+        cursor = driver._contractgen_cursor = psycopg.AsyncClientCursor(driver)
+    return cursor
+
+
+def _joined(prepared: Sequence[tuple[str, Any]]) -> str:
+    return "; ".join(text for text, _ in prepared)
 
 
 def _prepared(
