@@ -218,7 +218,7 @@ def sqlalchemy_app(database_url: str, secret: str, avro: Avro) -> Starlette:
     from sqlalchemy.ext.asyncio import create_async_engine
 
     url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    engine = create_async_engine(url, pool_size=10, max_overflow=10)
+    engine = create_async_engine(url, pool_size=20, max_overflow=0)  # as the framework's default
     insert_idea = text(
         "INSERT INTO idea (organization_id, name, description, created_on, last_updated)"
         " VALUES (:org, :name, :description, :now, :now) RETURNING id"

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contractgen.runtime import statements
+from contractgen.runtime.database import create_engine
 from contractgen.runtime.statements import Row, Statement, begin, finish, run_pipelined
 
 pytestmark = pytest.mark.postgres
@@ -283,3 +284,29 @@ def test_a_failed_first_statement_leaves_the_connection_as_lent(path: str, url: 
     assert kind is IntegrityError
     assert [a["body"] for a in added] == ["after"]
     assert stored(url) == [("ideas", "taken"), ("ideas", "after")]
+
+
+def test_the_default_pool_keeps_every_connection_it_opens(url: str) -> None:
+    """Three waves of 16 units of work at once, on `create_engine`'s pool: 16 connections opened
+    in the first wave and kept (an overflow connection would be closed and opened again)."""
+
+    async def main() -> int:
+        engine = create_engine(url)
+        opened: list[object] = []
+        sa.event.listen(engine.sync_engine, "connect", lambda *args: opened.append(args))
+
+        async def one(body: str) -> None:
+            connection = await begin(engine)
+            await ADD.rows(connection, row(body))
+            await asyncio.sleep(0.05)  # every unit of work of the wave holds its connection
+            await finish(connection, commit=True)
+
+        try:
+            for wave in range(3):
+                await asyncio.gather(*(one(f"{wave}-{n}") for n in range(16)))
+        finally:
+            await engine.dispose()
+        return len(opened)
+
+    assert asyncio.run(main()) == 16
+    assert len(stored(url)) == 48
