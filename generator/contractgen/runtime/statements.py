@@ -148,7 +148,7 @@ async def run_pipelined(
             count = result.rowcount
             if count < 0 and result.is_insert:  # its RETURNING of the key hides the count
                 keys = result.inserted_primary_key_rows or []
-                count = len(keys)
+                count = sum(key is not None and any(v is not None for v in key) for key in keys)
             counts.append(count)
         return counts
     prepared = [_prepared(connection, statement, values) for statement, values in statements]
