@@ -37,7 +37,6 @@ from contractgen.runtime.consumer import (
     EventMeta,
     Handler,
     UndecodableEvent,
-    headers_dict,
 )
 from contractgen.runtime.dead_letters import DEFAULT_ACK_TIMEOUT, DeadLetterRefused, DeadLetters
 from contractgen.runtime.inbox import (
@@ -105,7 +104,16 @@ class Undecodable:
 
 def meta_for(message: Message) -> EventMeta:
     """The outbox headers Debezium's router adds; a message without a valid one is undecodable."""
-    headers = {k: v.strip('"') for k, v in headers_dict(message.headers()).items()}
+    # One pass over librdkafka's (name, bytes) pairs, for every message: `headers_dict`'s
+    # Mapping check and second dict cost ~1 us of the ~12 us a message takes to decode. The last
+    # value wins for a repeated name; the router quotes string values. (A dict is possible only
+    # for a Message built by hand, as tests do.)
+    raw = message.headers() or ()
+    headers: dict[str, str] = {}
+    for name, value in raw.items() if isinstance(raw, dict) else raw:
+        if value is not None:
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+            headers[name] = text.strip('"')
     key = message.key()
     try:
         event_id = uuid.UUID(headers[wire.EVENT_ID])
