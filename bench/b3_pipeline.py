@@ -38,7 +38,7 @@ from confluent_kafka import Consumer, TopicPartition
 from bench.procs import family_cpu_seconds
 from contractgen.runtime.registry import RegistryClient, frame, minified, subject_name
 from contractgen.stack.apps import start_app, wait_for_app
-from contractgen.stack.postgres import find_bindir
+from contractgen.stack.postgres import PostgresCluster, find_bindir
 from contractgen.stack.stack import Stack
 from generated.idea.events import IdeaCreated
 
@@ -109,6 +109,7 @@ def _outbox_script(stack: Stack, path: Path) -> Path:
 
 
 def _pgbench(stack: Stack, script: Path, clients: int, *limits: str) -> subprocess.Popen[str]:
+    idea = stack.postgres_for("idea")
     command = [
         str(find_bindir() / "pgbench"),
         "-n",
@@ -120,11 +121,11 @@ def _pgbench(stack: Stack, script: Path, clients: int, *limits: str) -> subproce
         "2",
         *limits,
         "-h",
-        stack.postgres.host,
+        idea.host,
         "-p",
-        str(stack.postgres.port),
+        str(idea.port),
         "-U",
-        stack.postgres.user,
+        idea.user,
         "-f",
         str(script),
         "idea",
@@ -195,17 +196,22 @@ class Families:
     def pid(self, family: str) -> int | None:
         if family == "writer":
             return self.writer
-        if family == "postgres":
-            pid_file = self.stack.postgres.data_dir / "postmaster.pid"
-            return int(pid_file.read_text().split()[0])
         return self.stack.process(family).pid()
 
     def cpu(self) -> dict[str, float]:
         found = {}
         for family in FAMILIES:
+            if family == "postgres":  # every cluster of the stack
+                pids = [_postmaster(cluster) for cluster in self.stack.clusters.values()]
+                found[family] = sum(family_cpu_seconds(pid) for pid in pids)
+                continue
             pid = self.pid(family)
             found[family] = family_cpu_seconds(pid) if pid else 0.0
         return found
+
+
+def _postmaster(cluster: PostgresCluster) -> int:
+    return int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
 
 
 def cpu_us_per_event(

@@ -110,7 +110,7 @@ def test_mocked_framing_is_what_debezium_delivers_for_the_same_outbox_row(stack:
     # outbox's publication (Debezium's login does not own the outbox, so it never creates one).
     roles = stack.roles["idea"]
     IDEA.migrate(stack.role_url(roles.migration, "idea"))
-    stack.postgres.psql(roles.publication_sql(), database="idea")
+    stack.postgres_for("idea").psql(roles.publication_sql(), database="idea")
     connector = next(
         c for c in connect.local_connectors(ROOT / "generated") if c["name"] == "idea-outbox"
     )

@@ -46,12 +46,16 @@ def measure() -> dict[str, float]:
         stack.up()
         times["up, nothing dead"] = time.monotonic() - clock
         for part in ("kafka", "connect", "activity-consumer", "postgres"):
-            if part == "postgres":
-                pid = int((stack.postgres.data_dir / "postmaster.pid").read_text().split()[0])
+            if part == "postgres":  # every cluster
+                pids = [
+                    int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
+                    for cluster in stack.clusters.values()
+                ]
             else:
-                pid = stack.process(part).pid() or 0
-            os.kill(pid, signal.SIGKILL)
-            while _alive(pid):
+                pids = [stack.process(part).pid() or 0]
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
+            while any(_alive(pid) for pid in pids):
                 time.sleep(0.05)
             clock = time.monotonic()
             stack.up()

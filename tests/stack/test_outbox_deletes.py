@@ -75,7 +75,7 @@ def configure(stack: Stack, config: dict[str, str]) -> None:
 
 
 def publish(stack: Stack, operations: str) -> None:
-    stack.postgres.psql(
+    stack.postgres_for("idea").psql(
         f"ALTER PUBLICATION {PUBLICATION} SET (publish = '{operations}')", database="idea"
     )
 
@@ -85,7 +85,7 @@ def skipped_operations(request: pytest.FixtureRequest, stack: Stack) -> Iterator
     generated: dict[str, str] = json.loads(CONNECTOR.read_text())["config"]
     assert generated["skipped.operations"] == "d,t"
     # The stack's publication carries inserts only: the deletes never leave PostgreSQL.
-    published = stack.postgres.psql(
+    published = stack.postgres_for("idea").psql(
         f"SELECT pubinsert, pubdelete FROM pg_publication WHERE pubname = '{PUBLICATION}'",
         database="idea",
     )
@@ -133,9 +133,15 @@ def test_deleted_outbox_rows_still_publish_each_event_once(
         ["IdeaCreated", "IdeaUpdated", "IdeaDeleted"] * (EVENTS // 3)
     )
 
-    assert stack.postgres.psql("SELECT count(*) FROM outbox", database="idea").strip() == "0"
     assert (
-        stack.postgres.psql("SELECT count(*) FROM outbox", database="organization").strip() == "0"
+        stack.postgres_for("idea").psql("SELECT count(*) FROM outbox", database="idea").strip()
+        == "0"
+    )
+    assert (
+        stack.postgres_for("organization")
+        .psql("SELECT count(*) FROM outbox", database="organization")
+        .strip()
+        == "0"
     )
     config = httpx.get(f"{stack.connect_url}/connectors/idea-outbox/config", timeout=10).json()
     assert config["skipped.operations"] == skipped_operations

@@ -195,7 +195,7 @@ def test_a_rolled_back_request_produces_no_activity(stack: Stack, client: Platfo
     """A trigger checked at COMMIT fails the transaction after the idea and its event were
     written: the request fails, and nothing of it may reach Kafka."""
     oid = new_organization(client)
-    stack.postgres.psql(
+    stack.postgres_for("idea").psql(
         """
         CREATE OR REPLACE FUNCTION e2e_fail_commit() RETURNS trigger LANGUAGE plpgsql AS
         $$ BEGIN RAISE EXCEPTION 'e2e: forced failure at commit'; END $$;
@@ -216,7 +216,7 @@ def test_a_rolled_back_request_produces_no_activity(stack: Stack, client: Platfo
         assert response.status_code == 500
         assert response.headers["content-type"].startswith("application/problem+json")
     finally:
-        stack.postgres.psql("DROP TRIGGER e2e_fail_commit ON idea;", database="idea")
+        stack.postgres_for("idea").psql("DROP TRIGGER e2e_fail_commit ON idea;", database="idea")
 
     client.create_idea(oid, "Committed", "Written after the failed one.")
     feed = client.wait_for_feed(oid, has_idea("Committed"))

@@ -151,11 +151,14 @@ def test_kill_9_each_part_under_load_and_every_event_arrives_exactly_once(
 
 
 def _kill_9(stack: Stack, part: str) -> None:
-    if part == "postgres":
-        pid_file = stack.postgres.data_dir / "postmaster.pid"
-        pid = int(pid_file.read_text().split()[0])
-        os.kill(pid, signal.SIGKILL)
-        _wait_for(lambda: not _alive(pid), "the postmaster to die", 30)
+    if part == "postgres":  # every cluster: the database servers all die
+        pids = [
+            int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
+            for cluster in stack.clusters.values()
+        ]
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        _wait_for(lambda: not any(_alive(pid) for pid in pids), "the postmasters to die", 30)
         return
     process = stack.process(part)
     pid = process.pid()

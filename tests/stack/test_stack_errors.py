@@ -45,6 +45,8 @@ def test_status_of_a_stack_that_never_ran_says_stopped_and_fails() -> None:
     lines = dict(line.split(None, 1) for line in result.output.splitlines())
     assert set(lines) == {
         "postgres",
+        "postgres-idea",
+        "postgres-organization",
         "kafka",
         "connect",
         "registry",

@@ -76,7 +76,7 @@ def stack_group() -> None:
     type=int,
     default=Ports.postgres,
     show_default=True,
-    help="PostgreSQL on 127.0.0.1.",
+    help="PostgreSQL on 127.0.0.1; each publishing service's own cluster on the next ports.",
 )
 @click.option(
     "--kafka-port",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Ports:
+    # The main cluster; each service that publishes events has its own on the ports after it.
     postgres: int = 15432
     kafka: int = 19092
     controller: int = 19093

@@ -34,7 +34,6 @@ class Stack:
     def __post_init__(self) -> None:
         self.state_dir = self.state_dir.resolve()
         self.root = self.root.resolve()
-        self.postgres = PostgresCluster(self.state_dir / "postgres", self.ports.postgres)
         self.kafka = ManagedProcess("kafka", self.state_dir)
         self.connect = ManagedProcess("connect", self.state_dir)
         self.passwords = Passwords(self.state_dir / "secrets" / "postgres-roles.json")
@@ -43,6 +42,18 @@ class Stack:
                 service.name, bool(service.asyncapi and service.asyncapi.sent)
             )
             for service in self.project.services
+        }
+        # The services that publish nothing and the registry share the main cluster. Each
+        # service whose outbox Debezium reads has a cluster of its own, on the ports after the
+        # main one (in name order), as it has a database server of its own in production:
+        # logical decoding reads its whole cluster's WAL, so a connector sharing one is woken by
+        # every other database's commits (at 5,000 events/s into the idea outbox, the idle
+        # organization connector and its walsender took ~19 % of a core of the 2 here).
+        self.postgres = PostgresCluster(self.state_dir / "postgres", self.ports.postgres)
+        publishers = sorted(name for name, roles in self.roles.items() if roles.replication)
+        self.own_clusters = {
+            name: PostgresCluster(self.state_dir / f"postgres-{name}", self.ports.postgres + n)
+            for n, name in enumerate(publishers, start=1)
         }
         self.registry = ManagedProcess("registry", self.state_dir)
         self.apps = {
@@ -83,13 +94,24 @@ class Stack:
     def services(self) -> list[str]:
         return [service.name for service in self.project.services]
 
+    @property
+    def clusters(self) -> dict[str, PostgresCluster]:
+        """Every PostgreSQL cluster of the stack by name: `postgres` (the main one), then
+        `postgres-<service>` for each publishing service."""
+        own = {f"postgres-{name}": cluster for name, cluster in self.own_clusters.items()}
+        return {"postgres": self.postgres, **own}
+
+    def postgres_for(self, database: str) -> PostgresCluster:
+        """The cluster that holds `database` (a service's, or another on the main cluster)."""
+        return self.own_clusters.get(database, self.postgres)
+
     def database_url(self, service: str, driver: str = "postgresql+psycopg") -> str:
         """The superuser's URL of a service's database (tests and benchmarks look inside)."""
-        return self.postgres.url(service, driver)
+        return self.postgres_for(service).url(service, driver)
 
     def role_url(self, role: str, database: str, driver: str = "postgresql+psycopg") -> str:
         """A role's URL with its password: what the services and Debezium log in as."""
-        return self.postgres.url(database, driver, role, self.passwords.get(role))
+        return self.postgres_for(database).url(database, driver, role, self.passwords.get(role))
 
     def connect_env(self) -> dict[str, str]:
         """What the generated connectors' ${env:...} placeholders resolve to: each publishing
@@ -99,9 +121,10 @@ class Stack:
             if roles.replication is None:
                 continue
             prefix = name.upper()
+            cluster = self.postgres_for(name)
             env |= {
-                f"{prefix}_DB_HOST": self.postgres.host,
-                f"{prefix}_DB_PORT": str(self.postgres.port),
+                f"{prefix}_DB_HOST": cluster.host,
+                f"{prefix}_DB_PORT": str(cluster.port),
                 f"{prefix}_DB_USER": roles.replication,
                 f"{prefix}_DB_PASSWORD": self.passwords.get(roles.replication),
                 f"{prefix}_DB_NAME": name,
@@ -152,16 +175,19 @@ class Stack:
         artifacts = ensure_artifacts(self.say)
         clock = time.monotonic()
         try:
-            action = (
-                "ready" if self.postgres.initialized() and self.postgres.running() else "started"
-            )
-            self.postgres.start()
+            clusters = self.clusters.values()
+            running = all(cluster.initialized() and cluster.running() for cluster in clusters)
+            for cluster in clusters:
+                cluster.start()
             self.provision_databases()
         except PostgresError as error:
             raise StackError(str(error)) from error
+        where = ", ".join(
+            f"{cluster.port} ({', '.join(databases)})"
+            for cluster, databases in self._databases_by_cluster()
+        )
         self.say(
-            f"postgres   {action} on 127.0.0.1:{self.ports.postgres} "
-            f"(databases: {', '.join(self.services)}) {_since(clock)}"
+            f"postgres   {'ready' if running else 'started'} on 127.0.0.1:{where} {_since(clock)}"
         )
         clock = time.monotonic()
         action = "ready"
@@ -228,9 +254,16 @@ class Stack:
             where = f"on {app.url}" if app.url else f"(pid {process.pid()})"
             self.say(f"{app.name:<10} {action} {where} {_since(clock)}")
 
+    def _databases_by_cluster(self) -> list[tuple[PostgresCluster, list[str]]]:
+        main = [name for name in self.services if name not in self.own_clusters]
+        return [(self.postgres, main)] + [
+            (cluster, [name]) for name, cluster in self.own_clusters.items()
+        ]
+
     def provision_databases(self) -> None:
-        """Each service's database, roles and grants (see contractgen.stack.roles). The grants
-        run again only when a database or role is missing or what they say has changed."""
+        """Each service's database, roles and grants (see contractgen.stack.roles), in its
+        cluster. The grants run again only when a database or role is missing or what they say
+        has changed."""
         all_roles = list(self.roles.values())
         wanted = hashlib.sha256(
             "".join(
@@ -238,19 +271,29 @@ class Stack:
             ).encode()
         ).hexdigest()
         marker = self.state_dir / "secrets" / "postgres-grants"
-        names = [n for r in all_roles for n in r.names()]
-        found = self.postgres.psql(
-            "SELECT datname FROM pg_database UNION ALL SELECT rolname FROM pg_roles"
-        ).split()
+        found = {
+            cluster.port: set(
+                cluster.psql(
+                    "SELECT datname FROM pg_database UNION ALL SELECT rolname FROM pg_roles"
+                ).split()
+            )
+            for cluster, _ in self._databases_by_cluster()
+        }
+
+        def present(roles: ServiceRoles) -> bool:
+            there = found[self.postgres_for(roles.service).port]
+            return {roles.service, *roles.names()} <= there
+
         done = marker.is_file() and marker.read_text(encoding="utf-8") == wanted
-        if done and set(self.services) | set(names) <= set(found):
+        if done and all(present(roles) for roles in all_roles):
             return
         for roles in all_roles:
-            if roles.service not in found:
-                self.postgres.create_database(roles.service)
+            cluster = self.postgres_for(roles.service)
+            if roles.service not in found[cluster.port]:
+                cluster.create_database(roles.service)
             passwords = {name: literal(self.passwords.get(name)) for name in roles.names()}
-            self.postgres.psql(roles.cluster_sql(passwords))
-            self.postgres.psql(roles.database_sql(), database=roles.service)
+            cluster.psql(roles.cluster_sql(passwords))
+            cluster.psql(roles.database_sql(), database=roles.service)
         marker.write_text(wanted, encoding="utf-8")
 
     def create_publications(self) -> None:
@@ -258,7 +301,8 @@ class Stack:
         migrations, which create the outboxes."""
         for roles in self.roles.values():
             if roles.replication is not None:
-                self.postgres.psql(roles.publication_sql(), database=roles.service)
+                cluster = self.postgres_for(roles.service)
+                cluster.psql(roles.publication_sql(), database=roles.service)
 
     def register_connectors(self, generated: Path) -> list[str]:
         """Every generated PostgreSQL connector RUNNING; their outbox tables must exist. A
@@ -281,13 +325,16 @@ class Stack:
         for process in [p for _, p in consumers_first] + parts:
             if process.stop():
                 self.say(f"{process.name:<10} stopped")
-        if self.postgres.initialized() and self.postgres.running():
-            self.postgres.stop()
-            self.say("postgres   stopped")
+        for name, cluster in self.clusters.items():
+            if cluster.initialized() and cluster.running():
+                cluster.stop()
+                self.say(f"{name:<10} stopped")
 
     def status(self) -> dict[str, str]:
-        pg = "running" if self.postgres.initialized() and self.postgres.running() else "stopped"
-        report = {"postgres": f"{pg} (127.0.0.1:{self.ports.postgres})"}
+        report: dict[str, str] = {}
+        for name, cluster in self.clusters.items():
+            pg = "running" if cluster.initialized() and cluster.running() else "stopped"
+            report[name] = f"{pg} (127.0.0.1:{cluster.port})"
         for process, port in (
             (self.kafka, self.ports.kafka),
             (self.connect, self.ports.connect),
@@ -304,7 +351,10 @@ class Stack:
     def _check_ports(self, apps: bool) -> None:
         """A port that is taken by something other than our own part is an error, not a hang."""
         ours = {
-            self.ports.postgres: self.postgres.initialized() and self.postgres.running(),
+            cluster.port: cluster.initialized() and cluster.running()
+            for cluster in self.clusters.values()
+        }
+        ours |= {
             self.ports.kafka: self.kafka.pid() is not None,
             self.ports.controller: self.kafka.pid() is not None,
             self.ports.connect: self.connect.pid() is not None,
