@@ -47,8 +47,8 @@ class Stack:
         # service whose outbox Debezium reads has a cluster of its own, on the ports after the
         # main one (in name order), as it has a database server of its own in production:
         # logical decoding reads its whole cluster's WAL, so a connector sharing one is woken by
-        # every other database's commits (at 5,000 events/s into the idea outbox, the idle
-        # organization connector and its walsender took ~19 % of a core of the 2 here).
+        # every other database's commits (measured on 2 cores: with 5,000 events/s into one
+        # outbox, an idle connector and its walsender sharing that cluster took ~19 % of a core).
         self.postgres = PostgresCluster(self.state_dir / "postgres", self.ports.postgres)
         publishers = sorted(name for name, roles in self.roles.items() if roles.replication)
         self.own_clusters = {
