@@ -103,7 +103,11 @@ def test_a_standard_kafka_avro_deserializer_reads_the_services_events(
 ) -> None:
     """confluent-kafka's own AvroDeserializer, pointed at Apicurio's Confluent API, reads what the
     idea service wrote into its outbox and Debezium put on the topic."""
-    deserializer = AvroDeserializer(SchemaRegistryClient({"url": stack.registry_url}))
+    # With a timeout, as any client should set: confluent-kafka's has none by default, and once
+    # (1 CI run in many) its first request, the topic's associations that Apicurio answers with
+    # 404, never got its answer and the test waited forever. A timed-out request is retried.
+    registry = SchemaRegistryClient({"url": stack.registry_url, "timeout": 10})
+    deserializer = AvroDeserializer(registry)
     key = str(idea_created["id"]).encode()
     records = [
         r
