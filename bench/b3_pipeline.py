@@ -38,7 +38,7 @@ from confluent_kafka import Consumer, TopicPartition
 from bench.procs import family_cpu_seconds
 from contractgen.runtime.registry import RegistryClient, frame, minified, subject_name
 from contractgen.stack.apps import start_app, wait_for_app
-from contractgen.stack.postgres import PostgresCluster, find_bindir
+from contractgen.stack.postgres import find_bindir
 from contractgen.stack.stack import Stack
 from generated.idea.events import IdeaCreated
 
@@ -202,16 +202,12 @@ class Families:
         found = {}
         for family in FAMILIES:
             if family == "postgres":  # every cluster of the stack
-                pids = [_postmaster(cluster) for cluster in self.stack.clusters.values()]
-                found[family] = sum(family_cpu_seconds(pid) for pid in pids)
+                pids = [cluster.postmaster_pid() for cluster in self.stack.clusters.values()]
+                found[family] = sum(family_cpu_seconds(pid) for pid in pids if pid)
                 continue
             pid = self.pid(family)
             found[family] = family_cpu_seconds(pid) if pid else 0.0
         return found
-
-
-def _postmaster(cluster: PostgresCluster) -> int:
-    return int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
 
 
 def cpu_us_per_event(

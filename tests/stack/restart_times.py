@@ -47,10 +47,7 @@ def measure() -> dict[str, float]:
         times["up, nothing dead"] = time.monotonic() - clock
         for part in ("kafka", "connect", "activity-consumer", "postgres"):
             if part == "postgres":  # every cluster
-                pids = [
-                    int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
-                    for cluster in stack.clusters.values()
-                ]
+                pids = [p for c in stack.clusters.values() if (p := c.postmaster_pid())]
             else:
                 pids = [stack.process(part).pid() or 0]
             for pid in pids:

@@ -152,10 +152,8 @@ def test_kill_9_each_part_under_load_and_every_event_arrives_exactly_once(
 
 def _kill_9(stack: Stack, part: str) -> None:
     if part == "postgres":  # every cluster: the database servers all die
-        pids = [
-            int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
-            for cluster in stack.clusters.values()
-        ]
+        pids = [pid for cluster in stack.clusters.values() if (pid := cluster.postmaster_pid())]
+        assert len(pids) == len(stack.clusters), "a cluster is not running"
         for pid in pids:
             os.kill(pid, signal.SIGKILL)
         _wait_for(lambda: not any(_alive(pid) for pid in pids), "the postmasters to die", 30)

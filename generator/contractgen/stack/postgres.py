@@ -153,12 +153,21 @@ class PostgresCluster:
         self._own(path)
         return True
 
+    def postmaster_pid(self) -> int | None:
+        """The pid postmaster.pid names (alive or not); None without one."""
+        try:
+            return int((self.data_dir / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
     def running(self) -> bool:
         """Whether the postmaster of postmaster.pid lives. Not `pg_ctl status`: a postmaster
         killed with SIGKILL stays a zombie until something reaps it, and `pg_ctl status` (like
         PostgreSQL's own lock check) takes a zombie for a running server."""
+        pid = self.postmaster_pid()
+        if pid is None:
+            return False
         try:
-            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
             stat = Path(f"/proc/{pid}/stat").read_text()
             command = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (OSError, ValueError, IndexError):

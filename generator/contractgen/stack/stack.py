@@ -277,7 +277,7 @@ class Stack:
                     "SELECT datname FROM pg_database UNION ALL SELECT rolname FROM pg_roles"
                 ).split()
             )
-            for cluster, _ in self._databases_by_cluster()
+            for cluster in self.clusters.values()
         }
 
         def present(roles: ServiceRoles) -> bool:
