@@ -177,7 +177,6 @@ def status(state_dir: Path, specs: Path) -> None:
     """Say what runs, where; exit 1 unless everything does."""
     stack = _open(state_dir, specs)
     report = stack.status() | {"portal": Portal.of(stack.state_dir, stack.ports).status()}
-    width = max(map(len, report)) + 1  # a cluster's name is as long as its service's
     for name, state in report.items():
-        click.echo(f"{name:<{width}} {state}")
+        click.echo(f"{name:<18} {state}")
     sys.exit(0 if all(state.startswith("running") for state in report.values()) else 1)
